@@ -1,0 +1,456 @@
+//! Steam's networking configuration values (`k_ESteamNetworkingConfig_*`) that a Messages game
+//! can set, with Steam's defaults and ranges (GameNetworkingSockets `csteamnetworkingsockets.cpp`).
+//! The offline backend obeys them; the Steam backend passes them to `ISteamNetworkingUtils`.
+
+/// A value as `SetGlobalConfigValue*` takes it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConfigValue {
+    Int32(i32),
+    Float(f32),
+    String(String),
+}
+
+/// `ESteamNetworkingConfigDataType`.
+pub mod data_type {
+    pub const INT32: i32 = 1;
+    pub const INT64: i32 = 2;
+    pub const FLOAT: i32 = 3;
+    pub const STRING: i32 = 4;
+    pub const PTR: i32 = 5;
+}
+
+/// `ESteamNetworkingConfigScope`.
+pub mod scope {
+    pub const GLOBAL: i32 = 1;
+    pub const SOCKETS_INTERFACE: i32 = 2;
+    pub const LISTEN_SOCKET: i32 = 3;
+    pub const CONNECTION: i32 = 4;
+}
+
+/// One configuration value: its SDK number and name, type, widest scope, default and range.
+#[derive(Clone, Copy, Debug)]
+pub struct ConfigSpec {
+    pub key: i32,
+    pub name: &'static str,
+    pub data_type: i32,
+    pub scope: i32,
+    pub default: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+const fn int(
+    key: i32,
+    name: &'static str,
+    scope: i32,
+    default: f64,
+    min: f64,
+    max: f64,
+) -> ConfigSpec {
+    ConfigSpec {
+        key,
+        name,
+        data_type: data_type::INT32,
+        scope,
+        default,
+        min,
+        max,
+    }
+}
+const fn float(key: i32, name: &'static str, default: f64, min: f64, max: f64) -> ConfigSpec {
+    ConfigSpec {
+        key,
+        name,
+        data_type: data_type::FLOAT,
+        scope: scope::GLOBAL,
+        default,
+        min,
+        max,
+    }
+}
+
+const G: i32 = scope::GLOBAL;
+const C: i32 = scope::CONNECTION;
+const INT_MAX: f64 = i32::MAX as f64;
+/// `0x10000000`: the ceiling Steam puts on rates and buffer sizes.
+const CAP: f64 = 268_435_456.0;
+
+pub const TIMEOUT_INITIAL: i32 = 24;
+pub const TIMEOUT_CONNECTED: i32 = 25;
+pub const SEND_BUFFER_SIZE: i32 = 9;
+pub const RECV_BUFFER_SIZE: i32 = 47;
+pub const RECV_BUFFER_MESSAGES: i32 = 48;
+pub const RECV_MAX_MESSAGE_SIZE: i32 = 49;
+pub const SEND_RATE_MIN: i32 = 10;
+pub const SEND_RATE_MAX: i32 = 11;
+pub const NAGLE_TIME: i32 = 12;
+pub const MTU_PACKET_SIZE: i32 = 32;
+pub const FAKE_PACKET_LOSS_SEND: i32 = 2;
+pub const FAKE_PACKET_LOSS_RECV: i32 = 3;
+pub const FAKE_PACKET_LAG_SEND: i32 = 4;
+pub const FAKE_PACKET_LAG_RECV: i32 = 5;
+pub const FAKE_PACKET_REORDER_SEND: i32 = 6;
+pub const FAKE_PACKET_REORDER_RECV: i32 = 7;
+pub const FAKE_PACKET_REORDER_TIME: i32 = 8;
+pub const FAKE_PACKET_DUP_SEND: i32 = 26;
+pub const FAKE_PACKET_DUP_RECV: i32 = 27;
+pub const FAKE_PACKET_DUP_TIME_MAX: i32 = 28;
+pub const FAKE_PACKET_JITTER_SEND_AVG: i32 = 53;
+pub const FAKE_PACKET_JITTER_SEND_MAX: i32 = 54;
+pub const FAKE_PACKET_JITTER_SEND_PCT: i32 = 55;
+pub const FAKE_PACKET_JITTER_RECV_AVG: i32 = 56;
+pub const FAKE_PACKET_JITTER_RECV_MAX: i32 = 57;
+pub const FAKE_PACKET_JITTER_RECV_PCT: i32 = 58;
+pub const FAKE_RATE_LIMIT_SEND_RATE: i32 = 42;
+pub const FAKE_RATE_LIMIT_SEND_BURST: i32 = 43;
+pub const FAKE_RATE_LIMIT_RECV_RATE: i32 = 44;
+pub const FAKE_RATE_LIMIT_RECV_BURST: i32 = 45;
+
+/// The values the offline backend obeys.
+pub const SPECS: &[ConfigSpec] = &[
+    int(TIMEOUT_INITIAL, "TimeoutInitial", C, 10_000.0, 0.0, INT_MAX),
+    int(
+        TIMEOUT_CONNECTED,
+        "TimeoutConnected",
+        C,
+        10_000.0,
+        0.0,
+        INT_MAX,
+    ),
+    int(SEND_BUFFER_SIZE, "SendBufferSize", C, 524_288.0, 0.0, CAP),
+    int(RECV_BUFFER_SIZE, "RecvBufferSize", C, 1_048_576.0, 0.0, CAP),
+    int(
+        RECV_BUFFER_MESSAGES,
+        "RecvBufferMessages",
+        C,
+        1000.0,
+        0.0,
+        CAP,
+    ),
+    int(
+        RECV_MAX_MESSAGE_SIZE,
+        "RecvMaxMessageSize",
+        C,
+        524_288.0,
+        1024.0,
+        CAP,
+    ),
+    int(SEND_RATE_MIN, "SendRateMin", C, 262_144.0, 1024.0, CAP),
+    int(SEND_RATE_MAX, "SendRateMax", C, 262_144.0, 1024.0, CAP),
+    int(NAGLE_TIME, "NagleTime", C, 5000.0, 0.0, 20_000.0),
+    int(MTU_PACKET_SIZE, "MTU_PacketSize", C, 1300.0, 200.0, 4096.0),
+    float(
+        FAKE_PACKET_LOSS_SEND,
+        "FakePacketLoss_Send",
+        0.0,
+        0.0,
+        100.0,
+    ),
+    float(
+        FAKE_PACKET_LOSS_RECV,
+        "FakePacketLoss_Recv",
+        0.0,
+        0.0,
+        100.0,
+    ),
+    int(
+        FAKE_PACKET_LAG_SEND,
+        "FakePacketLag_Send",
+        G,
+        0.0,
+        0.0,
+        5000.0,
+    ),
+    int(
+        FAKE_PACKET_LAG_RECV,
+        "FakePacketLag_Recv",
+        G,
+        0.0,
+        0.0,
+        5000.0,
+    ),
+    float(
+        FAKE_PACKET_REORDER_SEND,
+        "FakePacketReorder_Send",
+        0.0,
+        0.0,
+        100.0,
+    ),
+    float(
+        FAKE_PACKET_REORDER_RECV,
+        "FakePacketReorder_Recv",
+        0.0,
+        0.0,
+        100.0,
+    ),
+    int(
+        FAKE_PACKET_REORDER_TIME,
+        "FakePacketReorder_Time",
+        G,
+        15.0,
+        0.0,
+        5000.0,
+    ),
+    float(FAKE_PACKET_DUP_SEND, "FakePacketDup_Send", 0.0, 0.0, 100.0),
+    float(FAKE_PACKET_DUP_RECV, "FakePacketDup_Recv", 0.0, 0.0, 100.0),
+    int(
+        FAKE_PACKET_DUP_TIME_MAX,
+        "FakePacketDup_TimeMax",
+        G,
+        10.0,
+        0.0,
+        5000.0,
+    ),
+    int(
+        FAKE_PACKET_JITTER_SEND_AVG,
+        "FakePacketJitter_Send_Avg",
+        G,
+        0.0,
+        0.0,
+        5000.0,
+    ),
+    int(
+        FAKE_PACKET_JITTER_SEND_MAX,
+        "FakePacketJitter_Send_Max",
+        G,
+        0.0,
+        0.0,
+        5000.0,
+    ),
+    float(
+        FAKE_PACKET_JITTER_SEND_PCT,
+        "FakePacketJitter_Send_Pct",
+        0.0,
+        0.0,
+        100.0,
+    ),
+    int(
+        FAKE_PACKET_JITTER_RECV_AVG,
+        "FakePacketJitter_Recv_Avg",
+        G,
+        0.0,
+        0.0,
+        5000.0,
+    ),
+    int(
+        FAKE_PACKET_JITTER_RECV_MAX,
+        "FakePacketJitter_Recv_Max",
+        G,
+        0.0,
+        0.0,
+        5000.0,
+    ),
+    float(
+        FAKE_PACKET_JITTER_RECV_PCT,
+        "FakePacketJitter_Recv_Pct",
+        0.0,
+        0.0,
+        100.0,
+    ),
+    int(
+        FAKE_RATE_LIMIT_SEND_RATE,
+        "FakeRateLimit_Send_Rate",
+        C,
+        0.0,
+        0.0,
+        CAP,
+    ),
+    int(
+        FAKE_RATE_LIMIT_SEND_BURST,
+        "FakeRateLimit_Send_Burst",
+        C,
+        16_384.0,
+        0.0,
+        1_048_576.0,
+    ),
+    int(
+        FAKE_RATE_LIMIT_RECV_RATE,
+        "FakeRateLimit_Recv_Rate",
+        C,
+        0.0,
+        0.0,
+        CAP,
+    ),
+    int(
+        FAKE_RATE_LIMIT_RECV_BURST,
+        "FakeRateLimit_Recv_Burst",
+        C,
+        16_384.0,
+        0.0,
+        1_048_576.0,
+    ),
+];
+
+pub fn spec(key: i32) -> Option<&'static ConfigSpec> {
+    SPECS.iter().find(|s| s.key == key)
+}
+
+/// The values in force for one backend: every key in `SPECS`, clamped to its range.
+#[derive(Clone, Debug)]
+pub struct ConfigTable {
+    values: Vec<f64>,
+}
+
+impl Default for ConfigTable {
+    fn default() -> Self {
+        ConfigTable {
+            values: SPECS.iter().map(|s| s.default).collect(),
+        }
+    }
+}
+
+impl ConfigTable {
+    /// Sets `key`, clamping as Steam clamps; `false` for a key we do not know or a value of the
+    /// wrong type (a float for an int value, NaN).
+    pub fn set(&mut self, key: i32, value: &ConfigValue) -> bool {
+        let Some(i) = SPECS.iter().position(|s| s.key == key) else {
+            return false;
+        };
+        let spec = &SPECS[i];
+        let v = match (value, spec.data_type) {
+            (ConfigValue::Int32(v), data_type::INT32) => *v as f64,
+            (ConfigValue::Int32(v), data_type::FLOAT) => *v as f64,
+            (ConfigValue::Float(v), data_type::FLOAT) if v.is_finite() => *v as f64,
+            _ => return false,
+        };
+        self.values[i] = v.clamp(spec.min, spec.max);
+        // Steam keeps SendRateMin <= SendRateMax by moving the other bound.
+        match key {
+            SEND_RATE_MIN => self.raise(SEND_RATE_MAX, self.get(SEND_RATE_MIN)),
+            SEND_RATE_MAX => self.lower(SEND_RATE_MIN, self.get(SEND_RATE_MAX)),
+            _ => {}
+        }
+        true
+    }
+
+    fn raise(&mut self, key: i32, at_least: f64) {
+        if self.get(key) < at_least {
+            self.put(key, at_least);
+        }
+    }
+    fn lower(&mut self, key: i32, at_most: f64) {
+        if self.get(key) > at_most {
+            self.put(key, at_most);
+        }
+    }
+    fn put(&mut self, key: i32, v: f64) {
+        if let Some(i) = SPECS.iter().position(|s| s.key == key) {
+            self.values[i] = v;
+        }
+    }
+
+    /// The value in force (the default when never set); 0 for an unknown key.
+    pub fn get(&self, key: i32) -> f64 {
+        SPECS
+            .iter()
+            .position(|s| s.key == key)
+            .map(|i| self.values[i])
+            .unwrap_or(0.0)
+    }
+
+    pub fn get_i64(&self, key: i32) -> i64 {
+        self.get(key) as i64
+    }
+
+    pub fn value(&self, key: i32) -> Option<ConfigValue> {
+        let spec = spec(key)?;
+        let v = self.get(key);
+        Some(if spec.data_type == data_type::FLOAT {
+            ConfigValue::Float(v as f32)
+        } else {
+            ConfigValue::Int32(v as i32)
+        })
+    }
+}
+
+/// `k_ESteamNetworkingConfig_<Name>` constants for the `Steam` table.
+pub fn lua_constants() -> Vec<(String, i64)> {
+    let mut out: Vec<(String, i64)> = [
+        ("k_ESteamNetworkingConfig_Invalid", 0),
+        ("k_ESteamNetworkingConfig_Global", scope::GLOBAL as i64),
+        (
+            "k_ESteamNetworkingConfig_SocketsInterface",
+            scope::SOCKETS_INTERFACE as i64,
+        ),
+        (
+            "k_ESteamNetworkingConfig_ListenSocket",
+            scope::LISTEN_SOCKET as i64,
+        ),
+        (
+            "k_ESteamNetworkingConfig_Connection",
+            scope::CONNECTION as i64,
+        ),
+        ("k_ESteamNetworkingConfig_Int32", data_type::INT32 as i64),
+        ("k_ESteamNetworkingConfig_Int64", data_type::INT64 as i64),
+        ("k_ESteamNetworkingConfig_Float", data_type::FLOAT as i64),
+        ("k_ESteamNetworkingConfig_String", data_type::STRING as i64),
+        ("k_ESteamNetworkingConfig_Ptr", data_type::PTR as i64),
+        ("k_ESteamNetworkingConfig_ConnectionUserData", 40),
+        ("k_ESteamNetworkingConfig_IP_AllowWithoutAuth", 23),
+        ("k_ESteamNetworkingConfig_MTU_DataSize", 33),
+        ("k_ESteamNetworkingConfig_Unencrypted", 34),
+        ("k_ESteamNetworkingConfig_SymmetricConnect", 37),
+        ("k_ESteamNetworkingConfig_LocalVirtualPort", 38),
+        ("k_ESteamNetworkingConfig_RecvMaxSegmentsPerPacket", 50),
+        (
+            "k_ESteamNetworkingConfig_Callback_MessagesSessionRequest",
+            204,
+        ),
+        (
+            "k_ESteamNetworkingConfig_Callback_MessagesSessionFailed",
+            205,
+        ),
+    ]
+    .iter()
+    .map(|(n, v)| (n.to_string(), *v))
+    .collect();
+    out.extend(
+        SPECS
+            .iter()
+            .map(|s| (format!("k_ESteamNetworkingConfig_{}", s.name), s.key as i64)),
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_steams() {
+        let t = ConfigTable::default();
+        assert_eq!(t.get(SEND_RATE_MIN), 262_144.0);
+        assert_eq!(t.get(SEND_RATE_MAX), 262_144.0);
+        assert_eq!(t.get(SEND_BUFFER_SIZE), 524_288.0);
+        assert_eq!(t.get(RECV_BUFFER_MESSAGES), 1000.0);
+        assert_eq!(t.get(NAGLE_TIME), 5000.0);
+        assert_eq!(t.get(MTU_PACKET_SIZE), 1300.0);
+        assert_eq!(t.get(TIMEOUT_INITIAL), 10_000.0);
+    }
+
+    #[test]
+    fn out_of_range_values_clamp() {
+        let mut t = ConfigTable::default();
+        assert!(t.set(SEND_RATE_MAX, &ConfigValue::Int32(i32::MAX)));
+        assert_eq!(t.get(SEND_RATE_MAX), CAP);
+        assert!(t.set(FAKE_PACKET_LOSS_SEND, &ConfigValue::Float(250.0)));
+        assert_eq!(t.get(FAKE_PACKET_LOSS_SEND), 100.0);
+    }
+
+    #[test]
+    fn rate_bounds_stay_ordered() {
+        let mut t = ConfigTable::default();
+        t.set(SEND_RATE_MIN, &ConfigValue::Int32(1_000_000));
+        assert_eq!(t.get(SEND_RATE_MAX), 1_000_000.0);
+        t.set(SEND_RATE_MAX, &ConfigValue::Int32(2048));
+        assert_eq!(t.get(SEND_RATE_MIN), 2048.0);
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_types_are_refused() {
+        let mut t = ConfigTable::default();
+        assert!(!t.set(9999, &ConfigValue::Int32(1)));
+        assert!(!t.set(SEND_BUFFER_SIZE, &ConfigValue::Float(1.5)));
+        assert!(!t.set(FAKE_PACKET_LOSS_SEND, &ConfigValue::Float(f32::NAN)));
+    }
+}

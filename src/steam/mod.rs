@@ -1,0 +1,1 @@
+//! The Steam backend: a thin mapping of `Backend` onto the `steamworks` crate.
