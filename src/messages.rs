@@ -120,6 +120,14 @@ pub trait Backend {
     /// `GetLocalTimestamp`: µs, the clock of `m_usecTimeReceived`.
     fn local_timestamp(&self) -> i64;
 
+    /// `ISteamNetworkingUtils::InitRelayNetworkAccess`; nothing to do offline.
+    fn init_relay_network_access(&mut self) {}
+    /// `GetRelayNetworkStatus`: an `ESteamNetworkingAvailability`; offline needs no relay, so
+    /// it is always `k_ESteamNetworkingAvailability_Current` (100).
+    fn relay_network_status(&mut self) -> i32 {
+        100
+    }
+
     /// Closes every session (peers see them closed), frees sockets and threads.
     fn shutdown(&mut self);
 }

@@ -1,0 +1,318 @@
+//! The Lua edge: argument checking and error conversion.
+//!
+//! mlua raises a Rust error as a userdata with a traceback in its text; luasteam code expects
+//! the plain string a C module raises (`file.lua:12: bad argument #2 to 'X' (string expected,
+//! got nil)`). So every exported function is a Rust function that returns a sentinel and a
+//! message on a mistake, wrapped by a small Lua function (`wrap.lua`) that raises the message
+//! with the caller's position. Panics are caught here too and never cross into Lua.
+
+use mlua::{Function, IntoLuaMulti, Lua, MultiValue, Table, Value};
+use std::fmt::Display;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+const SENTINEL_KEY: &str = "steam_messages.err";
+const FACTORIES_KEY: &str = "steam_messages.wrap";
+
+/// A programming mistake, reported to Lua as a plain error string.
+#[derive(Debug)]
+pub struct Fail(pub String, pub Position);
+
+/// Whether the wrapper puts the caller's position in front of the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    Caller,
+    /// The message already says where it came from (an error raised inside a hook).
+    AsIs,
+}
+
+impl Fail {
+    pub fn new(message: impl Into<String>) -> Fail {
+        Fail(message.into(), Position::Caller)
+    }
+}
+
+impl From<mlua::Error> for Fail {
+    fn from(e: mlua::Error) -> Self {
+        // Only Lua's own failures (memory, a string conversion) reach here; keep the first line.
+        let text = e.to_string();
+        Fail::new(text.lines().next().unwrap_or("error"))
+    }
+}
+
+pub type Ret<T> = Result<T, Fail>;
+
+/// How many values a wrapped function returns (see `wrap.lua`).
+#[derive(Clone, Copy)]
+pub enum Arity {
+    Zero,
+    One,
+    Two,
+    Three,
+    /// Up to three, trailing nils dropped.
+    Var,
+}
+
+/// Sets up the sentinel and wrapper factories; once per Lua state, before any export.
+pub fn install(lua: &Lua) -> mlua::Result<()> {
+    if lua.named_registry_value::<Value>(FACTORIES_KEY)?.is_table() {
+        return Ok(());
+    }
+    let sentinel = lua.create_table()?;
+    let factories: Table = lua
+        .load(include_str!("wrap.lua"))
+        .set_name("=steam_messages")
+        .call(sentinel.clone())?;
+    lua.set_named_registry_value(SENTINEL_KEY, sentinel)?;
+    lua.set_named_registry_value(FACTORIES_KEY, factories)?;
+    Ok(())
+}
+
+fn factory(lua: &Lua, key: Value) -> mlua::Result<Function> {
+    let factories: Table = lua.named_registry_value(FACTORIES_KEY)?;
+    factories.get(key)
+}
+
+/// Runs `f`, turning a `Fail` or a panic into the sentinel and a message.
+fn guarded<R: IntoLuaMulti>(
+    lua: &Lua,
+    name: &str,
+    f: impl FnOnce() -> Ret<R>,
+) -> mlua::Result<MultiValue> {
+    let outcome = catch_unwind(AssertUnwindSafe(f));
+    let (message, position) = match outcome {
+        Ok(Ok(values)) => return values.into_lua_multi(lua),
+        Ok(Err(Fail(message, position))) => (message, position),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            (
+                format!("internal error in '{name}': {what}"),
+                Position::Caller,
+            )
+        }
+    };
+    let sentinel: Table = lua.named_registry_value(SENTINEL_KEY)?;
+    (sentinel, message, position == Position::AsIs).into_lua_multi(lua)
+}
+
+/// An exported function: `f` checks its arguments through `Args` and returns its values.
+pub fn export<R, F>(lua: &Lua, name: &'static str, arity: Arity, f: F) -> mlua::Result<Function>
+where
+    R: IntoLuaMulti,
+    F: Fn(&Lua, &Args) -> Ret<R> + 'static,
+{
+    export_as(lua, name, arity, false, f)
+}
+
+/// A method called with `:`: argument numbers in messages skip `self`, as `luaL_argerror` does.
+pub fn export_method<R, F>(
+    lua: &Lua,
+    name: &'static str,
+    arity: Arity,
+    f: F,
+) -> mlua::Result<Function>
+where
+    R: IntoLuaMulti,
+    F: Fn(&Lua, &Args) -> Ret<R> + 'static,
+{
+    export_as(lua, name, arity, true, f)
+}
+
+fn export_as<R, F>(
+    lua: &Lua,
+    name: &'static str,
+    arity: Arity,
+    method: bool,
+    f: F,
+) -> mlua::Result<Function>
+where
+    R: IntoLuaMulti,
+    F: Fn(&Lua, &Args) -> Ret<R> + 'static,
+{
+    let raw = lua.create_function(move |lua, values: MultiValue| {
+        let args = Args {
+            name,
+            method,
+            values: values.into_iter().collect(),
+        };
+        guarded(lua, name, || f(lua, &args))
+    })?;
+    let key = match arity {
+        Arity::Zero => Value::Integer(0),
+        Arity::One => Value::Integer(1),
+        Arity::Two => Value::Integer(2),
+        Arity::Three => Value::Integer(3),
+        Arity::Var => Value::String(lua.create_string("v")?),
+    };
+    factory(lua, key)?.call(raw)
+}
+
+/// A userdata `__index`: `methods` first, then `getter(self, key)` for fields.
+pub fn index<F>(lua: &Lua, name: &'static str, methods: Table, getter: F) -> mlua::Result<Function>
+where
+    F: Fn(&Lua, &Args) -> Ret<Value> + 'static,
+{
+    let raw = lua.create_function(move |lua, values: MultiValue| {
+        let args = Args {
+            name,
+            method: false,
+            values: values.into_iter().collect(),
+        };
+        guarded(lua, name, || getter(lua, &args))
+    })?;
+    let make: Function = factory(lua, Value::String(lua.create_string("index")?))?;
+    make.call((methods, raw))
+}
+
+/// The arguments of one call, with checks that word their errors as `luaL_check*` does.
+pub struct Args {
+    name: &'static str,
+    method: bool,
+    values: Vec<Value>,
+}
+
+/// Numbers above this lost precision in a double before they reached us.
+const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
+
+impl Args {
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Argument `i` (1-based, counting `self` for methods).
+    pub fn get(&self, i: usize) -> &Value {
+        self.values.get(i - 1).unwrap_or(&Value::Nil)
+    }
+
+    pub fn is_none(&self, i: usize) -> bool {
+        i > self.values.len()
+    }
+
+    pub fn is_nil(&self, i: usize) -> bool {
+        matches!(self.get(i), Value::Nil)
+    }
+
+    /// `bad argument #n to 'name' (msg)`, numbering as the caller sees it.
+    pub fn bad(&self, i: usize, msg: impl Display) -> Fail {
+        if self.method {
+            if i == 1 {
+                return Fail::new(format!("calling '{}' on bad self ({msg})", self.name));
+            }
+            return Fail::new(format!(
+                "bad argument #{} to '{}' ({msg})",
+                i - 1,
+                self.name
+            ));
+        }
+        Fail::new(format!("bad argument #{i} to '{}' ({msg})", self.name))
+    }
+
+    pub fn type_error(&self, i: usize, expected: &str) -> Fail {
+        let got = if self.is_none(i) {
+            "no value".to_owned()
+        } else {
+            type_name(self.get(i))
+        };
+        self.bad(i, format!("{expected} expected, got {got}"))
+    }
+
+    pub fn number(&self, i: usize) -> Ret<f64> {
+        match self.get(i) {
+            Value::Integer(n) => Ok(*n as f64),
+            Value::Number(n) => Ok(*n),
+            Value::String(s) => {
+                // Lua's own check functions coerce numeric strings; so do we.
+                let text = s.to_string_lossy();
+                text.trim()
+                    .parse::<f64>()
+                    .map_err(|_| self.type_error(i, "number"))
+            }
+            _ => Err(self.type_error(i, "number")),
+        }
+    }
+
+    /// An integer in `min..=max`, as `luaL_checkinteger` plus a range check.
+    pub fn integer(&self, i: usize, min: i64, max: i64) -> Ret<i64> {
+        let n = match self.get(i) {
+            Value::Integer(n) => *n,
+            _ => {
+                let f = self.number(i)?;
+                if !f.is_finite() || f.fract() != 0.0 || f.abs() > MAX_EXACT {
+                    return Err(self.bad(i, "number has no integer representation"));
+                }
+                f as i64
+            }
+        };
+        if n < min || n > max {
+            return Err(self.bad(i, format!("value out of range: {n} not in {min}..{max}")));
+        }
+        Ok(n)
+    }
+
+    pub fn int32(&self, i: usize) -> Ret<i32> {
+        Ok(self.integer(i, i32::MIN as i64, i32::MAX as i64)? as i32)
+    }
+
+    /// A string (numbers are converted, as `luaL_checklstring` does).
+    pub fn bytes(&self, i: usize) -> Ret<Vec<u8>> {
+        match self.get(i) {
+            Value::String(s) => Ok(s.as_bytes().to_vec()),
+            Value::Integer(n) => Ok(n.to_string().into_bytes()),
+            Value::Number(n) => Ok(lua_number_text(*n).into_bytes()),
+            _ => Err(self.type_error(i, "string")),
+        }
+    }
+
+    pub fn string(&self, i: usize) -> Ret<String> {
+        String::from_utf8(self.bytes(i)?).map_err(|_| self.bad(i, "string is not valid UTF-8"))
+    }
+
+    pub fn table(&self, i: usize) -> Ret<Table> {
+        match self.get(i) {
+            Value::Table(t) => Ok(t.clone()),
+            _ => Err(self.type_error(i, "table")),
+        }
+    }
+
+    pub fn opt_table(&self, i: usize) -> Ret<Option<Table>> {
+        if self.is_nil(i) {
+            Ok(None)
+        } else {
+            self.table(i).map(Some)
+        }
+    }
+
+    pub fn opt_function(&self, i: usize) -> Ret<Option<Function>> {
+        match self.get(i) {
+            Value::Nil => Ok(None),
+            Value::Function(f) => Ok(Some(f.clone())),
+            _ => Err(self.type_error(i, "function")),
+        }
+    }
+}
+
+/// `luaL_typename`, but userdata of ours is named by its type for clearer messages.
+pub fn type_name(v: &Value) -> String {
+    match v {
+        Value::Integer(_) | Value::Number(_) => "number".to_owned(),
+        Value::UserData(ud) => match ud.type_name() {
+            Ok(name) => name.to_string_lossy(),
+            Err(_) => "userdata".to_owned(),
+        },
+        Value::Error(_) => "userdata".to_owned(),
+        Value::Other(_) => "cdata".to_owned(),
+        other => other.type_name().to_owned(),
+    }
+}
+
+/// How Lua prints a number (`%.14g`), for numbers passed where a string is expected.
+fn lua_number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}

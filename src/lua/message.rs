@@ -1,0 +1,128 @@
+//! `SteamNetworkingMessage_t` userdata: the fields and methods of a received message.
+//! The payload stays a Rust buffer until `m_pData` is read; `Release` (or `__gc`) frees it.
+
+use super::edge::{export_method, index, Args, Arity, Ret};
+use super::identity;
+use crate::messages::Message;
+use mlua::{AnyUserData, IntoLua, Lua, UserData, UserDataFields, Value};
+
+pub struct MessageUd(pub Option<Message>);
+
+const INDEX_KEY: &str = "steam_messages.message.index";
+
+impl UserData for MessageUd {
+    fn add_fields<F: UserDataFields<Self>>(f: &mut F) {
+        f.add_meta_field("__name", "SteamNetworkingMessage_t");
+        f.add_meta_field_with("__index", |lua| lua.named_registry_value::<Value>(INDEX_KEY));
+    }
+
+}
+
+pub fn push(lua: &Lua, msg: Message) -> mlua::Result<AnyUserData> {
+    lua.create_userdata(MessageUd(Some(msg)))
+}
+
+impl Args {
+    /// Runs `f` on the live message in argument 1; a released one is an error.
+    fn with_message<R>(&self, f: impl FnOnce(&Message) -> R) -> Ret<R> {
+        let ud = match self.get(1) {
+            Value::UserData(ud) if ud.is::<MessageUd>() => ud.clone(),
+            _ => return Err(self.type_error(1, "SteamNetworkingMessage_t")),
+        };
+        let msg = ud
+            .borrow::<MessageUd>()
+            .map_err(|_| self.bad(1, "message is in use"))?;
+        match &msg.0 {
+            Some(m) => Ok(f(m)),
+            None => Err(super::edge::Fail::new(format!(
+                "'{}': message already released",
+                self.name()
+            ))),
+        }
+    }
+}
+
+fn field(lua: &Lua, m: &Message, key: &str) -> mlua::Result<Value> {
+    Ok(match key {
+        "m_pData" => Value::String(lua.create_string(&m.data)?),
+        "m_cbSize" => Value::Integer(m.data.len() as _),
+        "m_identityPeer" => Value::UserData(identity::push(lua, m.peer.clone())?),
+        "m_nChannel" => Value::Integer(m.channel as _),
+        "m_nMessageNumber" => m.message_number.into_lua(lua)?,
+        "m_usecTimeReceived" => m.usec_time_received.into_lua(lua)?,
+        "m_nFlags" => Value::Integer(m.flags as _),
+        "m_conn" => Value::Integer(m.conn as _),
+        "m_nUserData" => m.user_data.into_lua(lua)?,
+        "m_nConnUserData" => m.conn_user_data.into_lua(lua)?,
+        "m_idxLane" => Value::Integer(m.lane as _),
+        _ => Value::Nil,
+    })
+}
+
+pub fn register(lua: &Lua) -> mlua::Result<()> {
+    let methods = lua.create_table()?;
+    methods.set(
+        "Release",
+        export_method(lua, "Release", Arity::Zero, |_, a| {
+            // Releasing twice is harmless, as it is for a C caller who nulls the pointer.
+            match a.get(1) {
+                Value::UserData(ud) if ud.is::<MessageUd>() => {
+                    let mut msg = ud
+                        .borrow_mut::<MessageUd>()
+                        .map_err(|_| a.bad(1, "message is in use"))?;
+                    msg.0 = None;
+                    Ok(())
+                }
+                _ => Err(a.type_error(1, "SteamNetworkingMessage_t")),
+            }
+        })?,
+    )?;
+    methods.set(
+        "GetData",
+        export_method(lua, "GetData", Arity::One, |lua, a| {
+            let s = a.with_message(|m| lua.create_string(&m.data))??;
+            Ok(s)
+        })?,
+    )?;
+    methods.set(
+        "GetSize",
+        export_method(lua, "GetSize", Arity::One, |_, a| {
+            a.with_message(|m| m.data.len() as i64)
+        })?,
+    )?;
+    methods.set(
+        "GetChannel",
+        export_method(lua, "GetChannel", Arity::One, |_, a| {
+            a.with_message(|m| m.channel)
+        })?,
+    )?;
+    methods.set(
+        "GetMessageNumber",
+        export_method(lua, "GetMessageNumber", Arity::One, |_, a| {
+            a.with_message(|m| m.message_number)
+        })?,
+    )?;
+    methods.set(
+        "GetTimeReceived",
+        export_method(lua, "GetTimeReceived", Arity::One, |_, a| {
+            a.with_message(|m| m.usec_time_received)
+        })?,
+    )?;
+    methods.set(
+        "GetIdentityPeer",
+        export_method(lua, "GetIdentityPeer", Arity::One, |lua, a| {
+            let peer = a.with_message(|m| m.peer.clone())?;
+            Ok(identity::push(lua, peer)?)
+        })?,
+    )?;
+    let idx = index(lua, "SteamNetworkingMessage_t", methods, |lua, a| {
+        let key = match a.get(2) {
+            Value::String(s) => s.to_string_lossy(),
+            _ => return Ok(Value::Nil),
+        };
+        let value = a.with_message(|m| field(lua, m, &key))??;
+        Ok(value)
+    })?;
+    lua.set_named_registry_value(INDEX_KEY, idx)?;
+    Ok(())
+}

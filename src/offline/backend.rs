@@ -1,0 +1,234 @@
+//! `OfflineBackend`: the `Backend` trait over the protocol core and its socket driver.
+
+use super::directory::Directory;
+use super::driver::{self, Shared};
+use super::options::OfflineOptions;
+use super::proto::Endpoint;
+use crate::config::{ConfigTable, ConfigValue};
+use crate::identity::Identity;
+use crate::messages::{Backend, DebugLine, Event, Message, SessionInfo};
+use crate::steamid;
+use std::collections::hash_map::RandomState;
+use std::collections::VecDeque;
+use std::hash::{BuildHasher, Hasher};
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+/// Diagnostics kept between `RunCallbacks` calls; older lines are dropped past this.
+const MAX_DEBUG_LINES: usize = 4096;
+
+pub struct OfflineBackend {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+    steam_id: u64,
+    registered_at: Option<SocketAddr>,
+    debug: VecDeque<DebugLine>,
+}
+
+/// Entropy for connection ids and the cookie secret: std's per-process random hash keys mixed
+/// with the clock and pid, so no extra dependency is needed for a non-cryptographic seed.
+fn random_seed() -> u64 {
+    let mut h = RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.write_u32(std::process::id());
+    h.finish()
+}
+
+fn random_steam_id(seed: u64, game_server: bool) -> u64 {
+    let account = ((seed >> 16) as u32).max(1);
+    if game_server {
+        (steamid::UNIVERSE_PUBLIC << 56)
+            | (steamid::ACCOUNT_TYPE_GAME_SERVER << 52)
+            | account as u64
+    } else {
+        steamid::individual(account)
+    }
+}
+
+impl OfflineBackend {
+    pub fn open(opts: OfflineOptions) -> Result<OfflineBackend, String> {
+        let seed = random_seed();
+        let steam_id = opts
+            .steam_id
+            .unwrap_or_else(|| random_steam_id(seed, opts.game_server));
+        let socket = UdpSocket::bind(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
+            format!(
+                "offline backend cannot bind UDP {}:{}: {e}",
+                opts.bind, opts.port
+            )
+        })?;
+        let local = socket
+            .local_addr()
+            .map_err(|e| format!("offline backend: {e}"))?;
+        let mut config = ConfigTable::default();
+        for (key, value) in &opts.config {
+            config.set(*key, value);
+        }
+        let epoch = Instant::now();
+        let endpoint = Endpoint::new(steam_id, config, epoch, seed);
+        let directory = Directory::open().ok();
+        // Peers on this machine reach us on loopback even when we listen on every interface.
+        let announce = if local.ip().is_unspecified() {
+            SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), local.port())
+        } else {
+            local
+        };
+        let mut registered_at = None;
+        if let Some(dir) = &directory {
+            dir.register(steam_id, announce)?;
+            registered_at = Some(announce);
+        }
+        let shared = Arc::new(
+            Shared::new(
+                endpoint,
+                socket,
+                directory,
+                epoch,
+                seed ^ 0x9e37_79b9_7f4a_7c15,
+            )
+            .map_err(|e| format!("offline backend: {e}"))?,
+        );
+        let thread = driver::spawn(shared.clone())
+            .map_err(|e| format!("offline backend cannot start its thread: {e}"))?;
+        Ok(OfflineBackend {
+            shared,
+            thread: Some(thread),
+            steam_id,
+            registered_at,
+            debug: VecDeque::new(),
+        })
+    }
+
+    /// Where this backend listens (tests and `ip:` identities use it).
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.shared.local_addr()
+    }
+
+    /// Where `peer` is: an `ip:` identity is its own address; a SteamID is looked up.
+    fn address_of(&self, peer: &Identity) -> Option<SocketAddr> {
+        match peer {
+            Identity::Ip(addr) => Some(*addr),
+            Identity::SteamId(id) => self.shared.directory().and_then(|d| d.lookup(*id)),
+            _ => None,
+        }
+    }
+
+    /// Runs `f` on the core at the current time, then sends what it queued.
+    fn act<R>(&mut self, f: impl FnOnce(&mut Endpoint, Instant) -> R) -> R {
+        let now = Instant::now();
+        let mut core = self.shared.lock();
+        let r = f(&mut core.endpoint, now);
+        self.shared.flush(&mut core, now);
+        r
+    }
+
+    fn collect_debug(&mut self) {
+        let lines = self.shared.lock().endpoint.drain_debug();
+        self.debug.extend(lines);
+        while self.debug.len() > MAX_DEBUG_LINES {
+            self.debug.pop_front();
+        }
+    }
+
+    fn stop(&mut self) {
+        if let Some(thread) = self.thread.take() {
+            self.act(|e, now| e.shutdown(now));
+            self.shared.request_stop();
+            let _ = thread.join();
+            if let (Some(dir), Some(addr)) = (self.shared.directory(), self.registered_at.take()) {
+                dir.unregister(self.steam_id, addr);
+            }
+        }
+    }
+}
+
+impl Backend for OfflineBackend {
+    fn name(&self) -> &'static str {
+        "offline"
+    }
+
+    fn local_steam_id(&self) -> u64 {
+        self.steam_id
+    }
+
+    fn send_message_to_user(
+        &mut self,
+        peer: &Identity,
+        data: &[u8],
+        flags: i32,
+        channel: i32,
+    ) -> i32 {
+        let address = self.address_of(peer);
+        self.act(|e, now| e.send_message_to_user(now, peer, address, data, flags, channel))
+    }
+
+    fn receive_messages_on_channel(&mut self, channel: i32, max: usize) -> Vec<Message> {
+        self.act(|e, _| e.receive_messages_on_channel(channel, max))
+    }
+
+    fn accept_session_with_user(&mut self, peer: &Identity) -> bool {
+        self.act(|e, now| e.accept_session_with_user(now, peer))
+    }
+
+    fn close_session_with_user(&mut self, peer: &Identity) -> bool {
+        self.act(|e, now| e.close_session_with_user(now, peer))
+    }
+
+    fn close_channel_with_user(&mut self, peer: &Identity, channel: i32) -> bool {
+        self.act(|e, now| e.close_channel_with_user(now, peer, channel))
+    }
+
+    fn get_session_connection_info(&mut self, peer: &Identity) -> SessionInfo {
+        let now = Instant::now();
+        self.shared.lock().endpoint.session_info(now, peer)
+    }
+
+    fn run_callbacks(&mut self) -> Vec<Event> {
+        self.collect_debug();
+        let mut core = self.shared.lock();
+        std::iter::from_fn(|| core.endpoint.poll_event()).collect()
+    }
+
+    fn drain_debug_output(&mut self, level: i32) -> Vec<DebugLine> {
+        self.collect_debug();
+        self.debug.drain(..).filter(|l| l.level <= level).collect()
+    }
+
+    fn set_config_value(&mut self, key: i32, value: &ConfigValue) -> bool {
+        self.act(|e, _| {
+            let mut config = e.config().clone();
+            let ok = config.set(key, value);
+            if ok {
+                e.set_config(config);
+            }
+            ok
+        })
+    }
+
+    fn get_config_value(&self, key: i32) -> Option<ConfigValue> {
+        self.shared.lock().endpoint.config().value(key)
+    }
+
+    fn local_timestamp(&self) -> i64 {
+        Instant::now()
+            .saturating_duration_since(self.shared.epoch)
+            .as_micros() as i64
+    }
+
+    fn shutdown(&mut self) {
+        self.stop();
+    }
+}
+
+impl Drop for OfflineBackend {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

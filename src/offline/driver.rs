@@ -1,0 +1,211 @@
+//! The socket driver: one service thread per offline backend owns the receive side of the UDP
+//! socket and the clock, feeds the protocol core, and sends what it emits. It keeps sessions
+//! alive (acks, resends, keepalives) however rarely the game calls `RunCallbacks`. Lua-side
+//! calls take the lock briefly, flush what they queued themselves, and never wait on the network.
+
+use super::directory::Directory;
+use super::netsim::{Direction, Netsim};
+use super::proto::Endpoint;
+use crate::identity::Identity;
+use std::io::ErrorKind;
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// The largest datagram we read; the core refuses anything over its MTU anyway.
+const RECV_BUFFER: usize = 65_536;
+/// The longest the service thread sleeps with nothing due, so a stop is noticed promptly.
+const MAX_IDLE: Duration = Duration::from_millis(100);
+/// How often unresolved peers are looked up in the directory again.
+const RESOLVE_EVERY: Duration = Duration::from_millis(200);
+
+pub struct Core {
+    pub endpoint: Endpoint,
+    pub netsim: Netsim,
+    last_resolve: Instant,
+}
+
+pub struct Shared {
+    core: Mutex<Core>,
+    socket: UdpSocket,
+    /// Where a zero-length datagram wakes the service thread.
+    wake_addr: SocketAddr,
+    /// The instant (µs after `epoch`) the service thread sleeps until.
+    sleeping_until: AtomicU64,
+    stop: AtomicBool,
+    directory: Option<Directory>,
+    pub epoch: Instant,
+}
+
+impl Shared {
+    pub fn new(
+        endpoint: Endpoint,
+        socket: UdpSocket,
+        directory: Option<Directory>,
+        epoch: Instant,
+        seed: u64,
+    ) -> std::io::Result<Shared> {
+        let local = socket.local_addr()?;
+        let wake_addr = if local.ip().is_unspecified() {
+            SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), local.port())
+        } else {
+            local
+        };
+        Ok(Shared {
+            core: Mutex::new(Core {
+                endpoint,
+                netsim: Netsim::new(seed),
+                last_resolve: epoch,
+            }),
+            socket,
+            wake_addr,
+            sleeping_until: AtomicU64::new(u64::MAX),
+            stop: AtomicBool::new(false),
+            directory,
+            epoch,
+        })
+    }
+
+    /// The core, even if a thread panicked while holding it: its state is still the best we have.
+    pub fn lock(&self) -> MutexGuard<'_, Core> {
+        self.core
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn directory(&self) -> Option<&Directory> {
+        self.directory.as_ref()
+    }
+
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.socket.local_addr().ok()
+    }
+
+    fn micros(&self, t: Instant) -> u64 {
+        t.saturating_duration_since(self.epoch)
+            .as_micros()
+            .min(u64::MAX as u128 - 1) as u64
+    }
+
+    /// Sends everything the core and the netsim have due, then wakes the service thread if the
+    /// core's next timer is earlier than the thread's sleep.
+    pub fn flush(&self, core: &mut Core, now: Instant) {
+        let simulate = !Netsim::is_idle(core.endpoint.config());
+        while let Some(t) = core.endpoint.poll_transmit(now) {
+            if simulate {
+                let config = core.endpoint.config().clone();
+                core.netsim
+                    .push(now, &config, Direction::Send, t.destination, t.payload);
+            } else {
+                let _ = self.socket.send_to(&t.payload, t.destination);
+            }
+        }
+        while let Some((dest, payload)) = core.netsim.poll(now, Direction::Send) {
+            let _ = self.socket.send_to(&payload, dest);
+        }
+        let next = [core.endpoint.poll_timeout(), core.netsim.next_due()]
+            .into_iter()
+            .flatten()
+            .min();
+        if let Some(next) = next {
+            if self.micros(next) < self.sleeping_until.load(Ordering::Acquire) {
+                let _ = self.socket.send_to(&[], self.wake_addr);
+            }
+        }
+    }
+
+    /// Feeds one received datagram to the core (through the netsim when it is active).
+    fn receive(&self, core: &mut Core, now: Instant, from: SocketAddr, payload: &[u8]) {
+        if Netsim::is_idle(core.endpoint.config()) {
+            core.endpoint.handle_datagram(now, from, payload);
+        } else {
+            let config = core.endpoint.config().clone();
+            core.netsim
+                .push(now, &config, Direction::Recv, from, payload.to_vec());
+        }
+    }
+
+    fn service(&self, core: &mut Core, now: Instant) {
+        while let Some((from, payload)) = core.netsim.poll(now, Direction::Recv) {
+            core.endpoint.handle_datagram(now, from, &payload);
+        }
+        core.endpoint.handle_timeout(now);
+        if now.saturating_duration_since(core.last_resolve) >= RESOLVE_EVERY {
+            core.last_resolve = now;
+            self.resolve(core, now);
+        }
+        self.flush(core, now);
+    }
+
+    /// Gives the core addresses for the peers it is waiting on, from the directory.
+    fn resolve(&self, core: &mut Core, now: Instant) {
+        let Some(dir) = &self.directory else { return };
+        for peer in core.endpoint.unresolved_peers() {
+            if let Identity::SteamId(id) = peer {
+                if let Some(addr) = dir.lookup(id) {
+                    core.endpoint.set_peer_address(now, &peer, addr);
+                }
+            }
+        }
+    }
+
+    /// The service loop; returns when `stop` is set.
+    fn run(&self) {
+        let mut buf = vec![0u8; RECV_BUFFER];
+        while !self.stop.load(Ordering::Acquire) {
+            let now = Instant::now();
+            let sleep = {
+                let core = self.lock();
+                let next = [core.endpoint.poll_timeout(), core.netsim.next_due()]
+                    .into_iter()
+                    .flatten()
+                    .min();
+                let until = next
+                    .map(|n| n.min(now + MAX_IDLE))
+                    .unwrap_or(now + MAX_IDLE);
+                self.sleeping_until
+                    .store(self.micros(until), Ordering::Release);
+                until.saturating_duration_since(now)
+            };
+            // A zero timeout means "block forever" to the OS, so never ask for less than 1 µs.
+            let _ = self
+                .socket
+                .set_read_timeout(Some(sleep.max(Duration::from_micros(50))));
+            let received = self.socket.recv_from(&mut buf);
+            self.sleeping_until.store(0, Ordering::Release);
+            let now = Instant::now();
+            let mut core = self.lock();
+            match received {
+                Ok((0, _)) => {}
+                Ok((n, from)) => self.receive(&mut core, now, from, &buf[..n]),
+                // Timeouts, and the port-unreachable reports Windows delivers as resets.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        ErrorKind::WouldBlock
+                            | ErrorKind::TimedOut
+                            | ErrorKind::ConnectionReset
+                            | ErrorKind::Interrupted
+                    ) => {}
+                Err(_) => {}
+            }
+            self.service(&mut core, now);
+        }
+        self.sleeping_until.store(u64::MAX, Ordering::Release);
+    }
+
+    /// Stops the loop; the caller joins the thread.
+    pub fn request_stop(&self) {
+        self.stop.store(true, Ordering::Release);
+        let _ = self.socket.send_to(&[], self.wake_addr);
+    }
+}
+
+/// Starts the service thread.
+pub fn spawn(shared: Arc<Shared>) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("steam-messages-offline".into())
+        .spawn(move || shared.run())
+}
