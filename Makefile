@@ -1,0 +1,41 @@
+# Targets are thin: the logic lives in scripts/ (see scripts/README.md).
+#   make build [LUA=lua5.4]   release build for one Lua -> build/<lua>/steam_messages.so + libsteam_api.so
+#   make all [LUAS=...]       the same for every Lua in LUAS
+#   make test-build           test-hooks builds for LUAS -> build-test/<lua>/
+#   make test                 every test (cargo test, busted per Lua, tests/e2e); last line "N passed, N failed"
+#   make demo [LUA=lua5.4]    build, then run examples/demo.sh: two peers on the offline backend
+#   make rock-smoke           luarocks make into temporary trees for LUAS, require from each
+#   make check                readelf checks of build/<LUA>/steam_messages.so
+#   make clean / distclean    remove build/ and build-test/ / and cargo's target/ too
+LUA ?= lua5.4
+LUAS ?= lua5.1 lua5.4 luajit
+export LUAS
+
+.PHONY: build all test-build test demo rock-smoke check clean distclean
+
+build:
+	scripts/build.sh $(LUA)
+
+all:
+	scripts/build.sh $(LUAS)
+
+test-build:
+	scripts/build.sh --test-hooks $(LUAS)
+
+test:
+	scripts/test-all.sh
+
+demo:
+	scripts/demo.sh $(LUA)
+
+rock-smoke:
+	scripts/rock-smoke.sh $(LUAS)
+
+check:
+	scripts/check-module.sh build/$(LUA)/steam_messages.so
+
+clean:
+	rm -rf build build-test
+
+distclean: clean
+	rm -rf target
