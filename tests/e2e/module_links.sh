@@ -12,4 +12,6 @@ env -u LD_LIBRARY_PATH -u LUA_CPATH SM_DIR="$LUA_BUILD_DIR" "$LUA" -e '
     local Steam = require "steam_messages"
     assert(type(Steam) == "table", "require returned " .. type(Steam))
     assert(type(Steam.Init) == "function", "Steam.Init missing")
-    print("module_links: " .. _VERSION .. (jit and (" " .. jit.version) or "") .. ": loaded " .. package.searchpath("steam_messages", package.cpath))'
+    -- Lua 5.1 has no package.searchpath; the cpath above has the build dir first either way.
+    local where = package.searchpath and package.searchpath("steam_messages", package.cpath) or os.getenv("SM_DIR")
+    print("module_links: " .. _VERSION .. (jit and (" " .. jit.version) or "") .. ": loaded from " .. where)'
