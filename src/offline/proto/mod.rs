@@ -3,14 +3,57 @@
 //! events and diagnostics are outputs. No sockets, no clock, no threads: every test of it is
 //! deterministic.
 //!
-//! PUBLIC CONTRACT (the driver in `offline/driver.rs` and the tests depend on exactly this API;
-//! the implementation may be split across files under `proto/` freely).
+//! Layout: `wire` is the datagram codec; `session` one peer's state machine, built from
+//! `send_buffer`, `recv_buffer` + `assembler`, `range_set` (acks), `rtt`, `pacing` and
+//! `rate_meter`; `cookie` the stateless handshake check; `debug` the diagnostics buffer. This
+//! file is the `Endpoint`: the session table, the handshake's responder side, the application's
+//! receive queue and the Messages API rules.
+//!
+//! Handshake: Hello (padded) -> Challenge{cookie} (no state kept) -> Connect{cookie} -> the
+//! responder creates a pending request and raises `SessionRequest`; Accept goes back only once
+//! the application accepts (or sends to the peer).
+
+mod assembler;
+mod cookie;
+mod debug;
+mod pacing;
+mod range_set;
+mod rate_meter;
+mod recv_buffer;
+pub mod rng;
+mod rtt;
+mod send_buffer;
+mod session;
+pub mod wire;
+
+#[cfg(test)]
+mod tests;
 
 use crate::config::ConfigTable;
+use crate::constants::{debug_output, end, result, send, state, MAX_MESSAGE_SIZE_SEND};
 use crate::identity::Identity;
 use crate::messages::{DebugLine, Event, Message, SessionInfo};
+use crate::steamid;
+use debug::DebugLog;
+use recv_buffer::Completed;
+use rng::Rng;
+use session::{DataOutcome, Limits, Phase, Session, TimerOutcome};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+use wire::Packet;
+
+/// Sessions one endpoint keeps at most; beyond it new sessions are refused.
+pub const MAX_SESSIONS: usize = 512;
+/// Pending (not yet accepted) requests at most: a flood of Connects cannot exhaust memory.
+pub const MAX_PENDING_REQUESTS: usize = 64;
+/// Reassembly memory across every session.
+pub const REASSEMBLY_MAX: usize = 64 << 20;
+/// Stateless replies (Challenges) waiting to go out at most.
+const MAX_CONTROL_QUEUE: usize = 256;
+/// A Close is sent this many times, since nothing acknowledges it.
+const CLOSE_REPEATS: u8 = 3;
+const CLOSE_SPACING: Duration = Duration::from_millis(100);
 
 /// A datagram the core wants sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,30 +75,183 @@ pub struct EndpointStats {
     pub pending_requests: u64,
 }
 
+struct PendingClose {
+    destination: SocketAddr,
+    receiver: u64,
+    sender: u64,
+    reason: i32,
+    left: u8,
+    next: Instant,
+}
+
 /// One local peer: every session of one SteamID.
 pub struct Endpoint {
-    _private: (),
+    local_steam_id: u64,
+    config: ConfigTable,
+    limits: Limits,
+    epoch: Instant,
+    last_now: Instant,
+    rng: Rng,
+    secret: u64,
+    /// Keyed by the session's `conn` handle, so iteration order (and so every test) is stable.
+    sessions: BTreeMap<u32, Session>,
+    by_key: HashMap<Identity, u32>,
+    by_local_id: HashMap<u64, u32>,
+    next_conn: u32,
+    next_poll: u32,
+    inbox: BTreeMap<i32, VecDeque<Message>>,
+    control: VecDeque<Transmit>,
+    closes: Vec<PendingClose>,
+    events: VecDeque<Event>,
+    debug: DebugLog,
+    stats: EndpointStats,
 }
 
 impl Endpoint {
     /// `epoch` is time zero for `m_usecTimeReceived` and `local_timestamp`; `seed` seeds the
     /// random connection ids and cookie secret (tests pass a fixed one).
     pub fn new(local_steam_id: u64, config: ConfigTable, epoch: Instant, seed: u64) -> Endpoint {
-        let _ = (local_steam_id, config, epoch, seed);
-        unimplemented!()
+        let mut rng = Rng::new(seed);
+        let secret = rng.next_u64();
+        Endpoint {
+            local_steam_id,
+            limits: Limits::from_config(&config),
+            config,
+            epoch,
+            last_now: epoch,
+            rng,
+            secret,
+            sessions: BTreeMap::new(),
+            by_key: HashMap::new(),
+            by_local_id: HashMap::new(),
+            next_conn: 1,
+            next_poll: 0,
+            inbox: BTreeMap::new(),
+            control: VecDeque::new(),
+            closes: Vec::new(),
+            events: VecDeque::new(),
+            debug: DebugLog::default(),
+            stats: EndpointStats::default(),
+        }
     }
 
     pub fn local_steam_id(&self) -> u64 {
-        unimplemented!()
+        self.local_steam_id
     }
 
     /// Replaces the configuration; takes effect on live sessions where Steam's does.
     pub fn set_config(&mut self, config: ConfigTable) {
-        let _ = config;
-        unimplemented!()
+        self.limits = Limits::from_config(&config);
+        self.config = config;
+        for s in self.sessions.values_mut() {
+            s.set_limits(&self.limits);
+        }
     }
     pub fn config(&self) -> &ConfigTable {
-        unimplemented!()
+        &self.config
+    }
+
+    fn log(&mut self, level: i32, text: String) {
+        self.debug.push(level, text);
+    }
+
+    fn local_tag(&self) -> String {
+        format!("[local steamid:{}]", self.local_steam_id)
+    }
+
+    fn new_session(&mut self, now: Instant, key: Identity, initiator: bool) -> Option<u32> {
+        if self.sessions.len() >= MAX_SESSIONS {
+            let text = format!(
+                "{}: no session with {key}: {MAX_SESSIONS} sessions already open",
+                self.local_tag()
+            );
+            self.log(debug_output::WARNING, text);
+            return None;
+        }
+        let mut local_id = self.rng.nonzero_u64();
+        while self.by_local_id.contains_key(&local_id) {
+            local_id = self.rng.nonzero_u64();
+        }
+        let conn = self.next_conn;
+        self.next_conn = self.next_conn.wrapping_add(1).max(1);
+        let s = Session::new(
+            now,
+            self.epoch,
+            key.clone(),
+            self.local_steam_id,
+            local_id,
+            conn,
+            initiator,
+            &self.limits,
+        );
+        self.sessions.insert(conn, s);
+        self.by_key.insert(key, conn);
+        self.by_local_id.insert(local_id, conn);
+        Some(conn)
+    }
+
+    fn remove_session(&mut self, conn: u32) -> Option<Session> {
+        let s = self.sessions.remove(&conn)?;
+        self.by_key.remove(&s.key);
+        self.by_local_id.remove(&s.local_id);
+        Some(s)
+    }
+
+    /// Drops the unread messages a session delivered (on one channel, or all).
+    fn drop_unread(&mut self, conn: u32, channel: Option<i32>) -> usize {
+        let mut dropped = 0;
+        let mut freed = 0;
+        for (&ch, q) in self.inbox.iter_mut() {
+            if channel.is_some_and(|c| c != ch) {
+                continue;
+            }
+            q.retain(|m| {
+                let mine = m.conn == conn;
+                if mine {
+                    dropped += 1;
+                    freed += m.data.len();
+                }
+                !mine
+            });
+        }
+        self.inbox.retain(|_, q| !q.is_empty());
+        if let Some(s) = self.sessions.get_mut(&conn) {
+            s.queued_messages = s.queued_messages.saturating_sub(dropped);
+            s.queued_bytes = s.queued_bytes.saturating_sub(freed);
+        }
+        dropped
+    }
+
+    fn schedule_close(&mut self, now: Instant, s: &Session, reason: i32) {
+        let Some(destination) = s.addr else {
+            return;
+        };
+        if s.phase == Phase::Failed || (s.phase == Phase::Connecting && s.cookie.is_none()) {
+            return;
+        }
+        self.closes.push(PendingClose {
+            destination,
+            receiver: s.remote_id,
+            sender: s.local_id,
+            reason,
+            left: CLOSE_REPEATS,
+            next: now,
+        });
+    }
+
+    /// The session key for an identity the application named, or why it cannot be one.
+    fn session_key(&self, peer: &Identity) -> Result<Identity, String> {
+        match peer {
+            Identity::SteamId(id) if *id == self.local_steam_id => {
+                Err("a session with oneself is not supported".into())
+            }
+            Identity::SteamId(id) if steamid::is_valid_peer(*id) => Ok(peer.clone()),
+            Identity::Ip(a) if a.port() != 0 && !a.ip().is_unspecified() => Ok(peer.clone()),
+            Identity::Ip(_) => Err("an ip: identity needs an address and a port".into()),
+            _ => Err(format!(
+                "{peer} is not an identity a Messages session can use (SteamID or ip:)"
+            )),
+        }
     }
 
     /// `SendMessageToUser`. `address` is where the peer is, when the driver knows it (from the
@@ -70,85 +266,719 @@ impl Endpoint {
         flags: i32,
         channel: i32,
     ) -> i32 {
-        let _ = (now, peer, address, data, flags, channel);
-        unimplemented!()
+        self.last_now = now;
+        if data.len() > MAX_MESSAGE_SIZE_SEND {
+            let text = format!(
+                "{}: message of {} bytes to {peer} refused (k_EResultInvalidParam): the limit is k_cbMaxSteamNetworkingSocketsMessageSizeSend = {MAX_MESSAGE_SIZE_SEND}",
+                self.local_tag(),
+                data.len()
+            );
+            self.log(debug_output::WARNING, text);
+            return result::INVALID_PARAM;
+        }
+        let key = match self.session_key(peer) {
+            Ok(k) => k,
+            Err(why) => {
+                let text = format!(
+                    "{}: send to {peer} refused (k_EResultInvalidParam): {why}",
+                    self.local_tag()
+                );
+                self.log(debug_output::WARNING, text);
+                return result::INVALID_PARAM;
+            }
+        };
+        let address = address.or(match key {
+            Identity::Ip(a) => Some(a),
+            _ => None,
+        });
+        if let Some(&conn) = self.by_key.get(&key) {
+            let Some(s) = self.sessions.get(&conn) else {
+                return result::FAIL;
+            };
+            if s.phase == Phase::Failed {
+                if flags & send::AUTO_RESTART_BROKEN_SESSION == 0 && !s.quiet_failure {
+                    let text = format!(
+                        "{}: send refused (k_EResultNoConnection): the session failed ({}); close it or send with k_nSteamNetworkingSend_AutoRestartBrokenSession",
+                        s.tag(),
+                        s.info(now).info.end_debug
+                    );
+                    self.log(debug_output::WARNING, text);
+                    return result::NO_CONNECTION;
+                }
+                let text = format!("{}: restarting the failed session", s.tag());
+                self.log(debug_output::MSG, text);
+                self.drop_unread(conn, None);
+                self.remove_session(conn);
+            } else if s.phase == Phase::Requested {
+                self.accept(now, conn, "sending to the peer accepts its request");
+            }
+        }
+        let conn = match self.by_key.get(&key) {
+            Some(&c) => c,
+            None => {
+                let Some(c) = self.new_session(now, key.clone(), true) else {
+                    return result::LIMIT_EXCEEDED;
+                };
+                if let Some(s) = self.sessions.get(&c) {
+                    let text = format!(
+                        "{}: opening a session (address {})",
+                        s.tag(),
+                        address.map_or("not yet known".into(), |a| a.to_string())
+                    );
+                    self.log(debug_output::MSG, text);
+                }
+                c
+            }
+        };
+        let Some(s) = self.sessions.get_mut(&conn) else {
+            return result::FAIL;
+        };
+        if let Some(a) = address {
+            s.set_address(now, a);
+        }
+        s.send_message(now, data, flags, channel, &self.limits, &mut self.debug)
+    }
+
+    fn accept(&mut self, now: Instant, conn: u32, why: &str) {
+        let Some(s) = self.sessions.get_mut(&conn) else {
+            return;
+        };
+        s.connected(now);
+        s.send_accept = true;
+        let text = format!("{}: session request accepted ({why})", s.tag());
+        self.log(debug_output::MSG, text);
     }
 
     pub fn receive_messages_on_channel(&mut self, channel: i32, max: usize) -> Vec<Message> {
-        let _ = (channel, max);
-        unimplemented!()
+        let Some(q) = self.inbox.get_mut(&channel) else {
+            return Vec::new();
+        };
+        let n = max.min(q.len());
+        let out: Vec<Message> = q.drain(..n).collect();
+        if q.is_empty() {
+            self.inbox.remove(&channel);
+        }
+        for m in &out {
+            if let Some(s) = self.sessions.get_mut(&m.conn) {
+                s.queued_messages = s.queued_messages.saturating_sub(1);
+                s.queued_bytes = s.queued_bytes.saturating_sub(m.data.len());
+            }
+        }
+        out
     }
 
     pub fn accept_session_with_user(&mut self, now: Instant, peer: &Identity) -> bool {
-        let _ = (now, peer);
-        unimplemented!()
+        self.last_now = now;
+        let Some(&conn) = self.by_key.get(peer) else {
+            return false;
+        };
+        let Some(s) = self.sessions.get_mut(&conn) else {
+            return false;
+        };
+        match s.phase {
+            Phase::Requested => {
+                self.accept(now, conn, "AcceptSessionWithUser");
+                true
+            }
+            Phase::Failed => false,
+            Phase::Connecting | Phase::Connected => {
+                s.last_app_use = now;
+                true
+            }
+        }
     }
 
     pub fn close_session_with_user(&mut self, now: Instant, peer: &Identity) -> bool {
-        let _ = (now, peer);
-        unimplemented!()
+        self.last_now = now;
+        let Some(&conn) = self.by_key.get(peer) else {
+            return false;
+        };
+        self.drop_unread(conn, None);
+        let Some(s) = self.remove_session(conn) else {
+            return false;
+        };
+        let what = if s.phase == Phase::Requested {
+            "session request declined"
+        } else {
+            "session closed"
+        };
+        let text = format!(
+            "{}: {what} by CloseSessionWithUser; queued outgoing data dropped, the peer sees end reason {}",
+            s.tag(),
+            end::SESSION_CLOSED
+        );
+        self.log(debug_output::MSG, text);
+        self.schedule_close(now, &s, end::SESSION_CLOSED);
+        true
     }
 
     pub fn close_channel_with_user(&mut self, now: Instant, peer: &Identity, channel: i32) -> bool {
-        let _ = (now, peer, channel);
-        unimplemented!()
+        self.last_now = now;
+        let Some(&conn) = self.by_key.get(peer) else {
+            return false;
+        };
+        let dropped = self.drop_unread(conn, Some(channel));
+        let Some(s) = self.sessions.get_mut(&conn) else {
+            return false;
+        };
+        let was_open = s.open_channels.remove(&channel);
+        if !was_open && dropped == 0 {
+            return false;
+        }
+        if s.open_channels.is_empty() {
+            self.close_session_with_user(now, peer);
+        }
+        true
     }
 
     pub fn session_info(&self, now: Instant, peer: &Identity) -> SessionInfo {
-        let _ = (now, peer);
-        unimplemented!()
+        self.by_key
+            .get(peer)
+            .and_then(|c| self.sessions.get(c))
+            .map(|s| s.info(now))
+            .unwrap_or_default()
     }
 
     /// Sessions still waiting for an address (the driver retries its directory for these).
     pub fn unresolved_peers(&self) -> Vec<Identity> {
-        unimplemented!()
+        self.sessions
+            .values()
+            .filter(|s| s.addr.is_none() && s.phase == Phase::Connecting)
+            .map(|s| s.key.clone())
+            .collect()
     }
 
     pub fn set_peer_address(&mut self, now: Instant, peer: &Identity, address: SocketAddr) {
-        let _ = (now, peer, address);
-        unimplemented!()
+        if let Some(s) = self.by_key.get(peer).and_then(|c| self.sessions.get_mut(c)) {
+            s.set_address(now, address);
+        }
+    }
+
+    fn drop_datagram(&mut self, from: SocketAddr, why: &str) {
+        self.stats.datagrams_dropped += 1;
+        let text = format!("{}: datagram from {from} dropped: {why}", self.local_tag());
+        self.log(debug_output::EVERYTHING, text);
+    }
+
+    /// The session a datagram addressed to `conn` belongs to, if it came from its peer.
+    fn session_for(&self, conn: u64, from: SocketAddr) -> Option<u32> {
+        let &c = self.by_local_id.get(&conn)?;
+        let s = self.sessions.get(&c)?;
+        (s.addr == Some(from)).then_some(c)
     }
 
     /// Feeds one received datagram. Malformed or hostile input is counted and dropped.
     pub fn handle_datagram(&mut self, now: Instant, from: SocketAddr, payload: &[u8]) {
-        let _ = (now, from, payload);
-        unimplemented!()
+        self.last_now = now;
+        self.stats.datagrams_received += 1;
+        let Some((conn, packet)) = wire::decode(payload) else {
+            return self.drop_datagram(from, "not a valid packet (magic, version, length)");
+        };
+        match packet {
+            Packet::Hello {
+                initiator,
+                from: id,
+                to,
+            } => self.on_hello(now, from, conn, initiator, id, to),
+            Packet::Connect {
+                initiator,
+                cookie,
+                from: id,
+                to,
+            } => self.on_connect(now, from, conn, initiator, cookie, id, to),
+            Packet::Challenge { cookie } => {
+                match self
+                    .session_for(conn, from)
+                    .and_then(|c| self.sessions.get_mut(&c))
+                {
+                    Some(s) if s.phase == Phase::Connecting => s.on_challenge(now, cookie),
+                    _ => self.drop_datagram(from, "challenge for no connecting session"),
+                }
+            }
+            Packet::Accept {
+                responder,
+                from: id,
+            } => self.on_accept(now, from, conn, responder, id),
+            Packet::Data { number, frames } => {
+                self.on_data(now, from, conn, number, frames, payload.len())
+            }
+            Packet::Close { sender, reason } => self.on_close(now, from, conn, sender, reason),
+        }
+    }
+
+    fn handshake_ids_ok(&self, initiator: u64, id: u64, to: u64) -> bool {
+        initiator != 0
+            && steamid::is_valid_peer(id)
+            && id != self.local_steam_id
+            && (to == 0 || to == self.local_steam_id)
+    }
+
+    /// In a simultaneous open the lower SteamID leaves the handshake to the higher one.
+    fn yields_to_own_attempt(&self, id: u64) -> bool {
+        self.by_key
+            .get(&Identity::SteamId(id))
+            .and_then(|c| self.sessions.get(c))
+            .is_some_and(|s| {
+                s.initiator && s.phase == Phase::Connecting && self.local_steam_id < id
+            })
+    }
+
+    fn on_hello(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        conn: u64,
+        initiator: u64,
+        id: u64,
+        to: u64,
+    ) {
+        if conn != 0 || !self.handshake_ids_ok(initiator, id, to) {
+            return self.drop_datagram(from, "hello with bad ids");
+        }
+        if self.yields_to_own_attempt(id) {
+            let text = format!(
+                "{}: hello from steamid:{id} ignored: both sides opened at once and the higher SteamID accepts",
+                self.local_tag()
+            );
+            return self.log(debug_output::DEBUG, text);
+        }
+        if self.control.len() >= MAX_CONTROL_QUEUE {
+            return self.drop_datagram(from, "too many handshakes at once");
+        }
+        let cookie = cookie::make(self.secret, self.epoch, now, &from, initiator);
+        self.control.push_back(Transmit {
+            destination: from,
+            payload: wire::encode_challenge(initiator, cookie),
+        });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn on_connect(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        conn: u64,
+        initiator: u64,
+        cookie: u64,
+        id: u64,
+        to: u64,
+    ) {
+        if conn != 0 || !self.handshake_ids_ok(initiator, id, to) {
+            return self.drop_datagram(from, "connect with bad ids");
+        }
+        if !cookie::verify(self.secret, self.epoch, now, &from, initiator, cookie) {
+            return self.drop_datagram(from, "connect with a bad or stale cookie");
+        }
+        let key = Identity::SteamId(id);
+        if let Some(&c) = self.by_key.get(&key) {
+            let local_higher = self.local_steam_id > id;
+            let Some(s) = self.sessions.get_mut(&c) else {
+                return;
+            };
+            if s.remote_id == initiator && s.addr == Some(from) {
+                // A retransmitted Connect: our Accept was lost, or the app has not answered yet.
+                s.last_recv = now;
+                if s.phase == Phase::Connected && !s.initiator {
+                    s.send_accept = true;
+                }
+                return;
+            }
+            if s.initiator && s.phase == Phase::Connecting {
+                if !local_higher {
+                    let text = format!(
+                        "{}: connect ignored: both sides opened at once and the higher SteamID accepts",
+                        s.tag()
+                    );
+                    return self.log(debug_output::DEBUG, text);
+                }
+                s.remote_id = initiator;
+                s.remote_steam_id = id;
+                s.addr = Some(from);
+                s.initiator = false;
+                let text = format!(
+                    "{}: both sides opened at once; accepting the peer's attempt and sending our queued messages on it",
+                    s.tag()
+                );
+                self.log(debug_output::MSG, text);
+                return self.accept(now, c, "simultaneous open");
+            }
+            // The peer started over (it closed, idled out or restarted): the old session is gone.
+            let text = format!(
+                "{}: the peer opened a new session; the old one is discarded",
+                s.tag()
+            );
+            self.log(debug_output::MSG, text);
+            self.drop_unread(c, None);
+            self.remove_session(c);
+        }
+        let pending = self
+            .sessions
+            .values()
+            .filter(|s| s.phase == Phase::Requested)
+            .count();
+        if pending >= MAX_PENDING_REQUESTS {
+            return self.drop_datagram(from, "too many pending session requests");
+        }
+        let Some(c) = self.new_session(now, key.clone(), false) else {
+            return self.drop_datagram(from, "too many sessions");
+        };
+        if let Some(s) = self.sessions.get_mut(&c) {
+            s.remote_id = initiator;
+            s.addr = Some(from);
+            s.last_recv = now;
+            let text = format!(
+                "{}: session requested from {from}; its messages are held until AcceptSessionWithUser (an unanswered request times out after TimeoutInitial, {} ms)",
+                s.tag(),
+                self.limits.timeout_initial.as_millis()
+            );
+            self.debug.push(debug_output::MSG, text);
+        }
+        self.events.push_back(Event::SessionRequest { remote: key });
+    }
+
+    fn on_accept(&mut self, now: Instant, from: SocketAddr, conn: u64, responder: u64, id: u64) {
+        let Some(c) = self.session_for(conn, from) else {
+            return self.drop_datagram(from, "accept for no session");
+        };
+        let Some(s) = self.sessions.get_mut(&c) else {
+            return;
+        };
+        if s.phase == Phase::Connected && s.remote_id == responder {
+            return;
+        }
+        let id_ok = match s.key {
+            Identity::SteamId(k) => k == id,
+            _ => steamid::is_valid_peer(id),
+        };
+        if s.phase != Phase::Connecting || !s.initiator || responder == 0 || !id_ok {
+            return self.drop_datagram(from, "unexpected accept");
+        }
+        s.remote_id = responder;
+        s.remote_steam_id = id;
+        s.connected(now);
+        let text = format!("{}: session accepted by the peer; connected", s.tag());
+        self.log(debug_output::MSG, text);
+    }
+
+    fn on_data(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        conn: u64,
+        number: u64,
+        frames: &[u8],
+        len: usize,
+    ) {
+        let Some(c) = self.session_for(conn, from) else {
+            return self.drop_datagram(from, "data for an unknown connection");
+        };
+        let used: usize = self
+            .sessions
+            .values()
+            .map(|s| s.recv.buffered_bytes())
+            .sum();
+        let budget = REASSEMBLY_MAX.saturating_sub(used);
+        let Some(s) = self.sessions.get_mut(&c) else {
+            return;
+        };
+        if s.phase != Phase::Connected {
+            return self.drop_datagram(from, "data before the session is connected");
+        }
+        s.record_datagram_in(now, len);
+        let mut completed = Vec::new();
+        match s.handle_data(now, number, frames, &self.limits, budget, &mut completed) {
+            DataOutcome::Malformed => return self.drop_datagram(from, "malformed frames"),
+            DataOutcome::Duplicate => return,
+            DataOutcome::HeldBack(why) => {
+                if !why.is_empty() {
+                    let text = format!(
+                        "{}: reliable data held back (not acked; the peer resends): {why} ({} messages, {} bytes queued; limits RecvBufferMessages {}, RecvBufferSize {}): call ReceiveMessagesOnChannel",
+                        s.tag(),
+                        s.queued_messages,
+                        s.queued_bytes,
+                        self.limits.recv_messages,
+                        self.limits.recv_bytes
+                    );
+                    self.debug.push(debug_output::WARNING, text);
+                }
+                return;
+            }
+            DataOutcome::Processed => {}
+        }
+        let usec = now.saturating_duration_since(self.epoch).as_micros() as i64;
+        for done in completed {
+            match done {
+                Completed::Refused {
+                    channel,
+                    reliable,
+                    size,
+                } => {
+                    self.stats.messages_dropped += 1;
+                    let text = format!(
+                        "{}: {} message of {size} bytes on channel {channel} dropped: larger than RecvMaxMessageSize ({})",
+                        s.tag(),
+                        if reliable { "reliable" } else { "unreliable" },
+                        self.limits.recv_max_message
+                    );
+                    self.debug.push(debug_output::WARNING, text);
+                }
+                Completed::Message {
+                    channel,
+                    reliable,
+                    data,
+                } => {
+                    let full = s.queued_messages >= self.limits.recv_messages
+                        || s.queued_bytes + data.len() > self.limits.recv_bytes;
+                    if full && !reliable {
+                        self.stats.messages_dropped += 1;
+                        let text = format!(
+                            "{}: unreliable message of {} bytes on channel {channel} dropped: receive queue full ({} messages, {} bytes; limits RecvBufferMessages {}, RecvBufferSize {})",
+                            s.tag(),
+                            data.len(),
+                            s.queued_messages,
+                            s.queued_bytes,
+                            self.limits.recv_messages,
+                            self.limits.recv_bytes
+                        );
+                        self.debug.push(debug_output::WARNING, text);
+                        continue;
+                    }
+                    s.queued_messages += 1;
+                    s.queued_bytes += data.len();
+                    s.open_channels.insert(channel);
+                    let number = s.next_message_number;
+                    s.next_message_number += 1;
+                    self.inbox.entry(channel).or_default().push_back(Message {
+                        data,
+                        peer: s.key.clone(),
+                        channel,
+                        message_number: number,
+                        usec_time_received: usec,
+                        flags: if reliable { send::RELIABLE } else { 0 },
+                        conn: s.conn,
+                        user_data: 0,
+                        conn_user_data: 0,
+                        lane: 0,
+                    });
+                }
+            }
+        }
+    }
+
+    fn on_close(&mut self, now: Instant, from: SocketAddr, conn: u64, sender: u64, reason: i32) {
+        let c = if conn != 0 {
+            self.session_for(conn, from).filter(|c| {
+                self.sessions
+                    .get(c)
+                    .is_some_and(|s| s.remote_id == 0 || s.remote_id == sender)
+            })
+        } else {
+            // The peer closed before it learned our id: only a pending request can be meant.
+            self.sessions
+                .iter()
+                .find(|(_, s)| {
+                    s.phase == Phase::Requested && s.remote_id == sender && s.addr == Some(from)
+                })
+                .map(|(&c, _)| c)
+        };
+        let Some(c) = c else {
+            return self.drop_datagram(from, "close for no session");
+        };
+        let Some(s) = self.sessions.get_mut(&c) else {
+            return;
+        };
+        let never_connected = s.phase == Phase::Connecting;
+        match s.phase {
+            Phase::Failed => {}
+            Phase::Requested => {
+                let text = format!("{}: the peer withdrew its session request", s.tag());
+                self.log(debug_output::MSG, text);
+                self.drop_unread(c, None);
+                self.remove_session(c);
+            }
+            Phase::Connecting | Phase::Connected => {
+                if never_connected || s.data_in_flight() {
+                    let why = if never_connected {
+                        "the peer declined the session request".to_string()
+                    } else {
+                        format!("closed by peer (end reason {reason}) with data in flight")
+                    };
+                    s.fail(state::CLOSED_BY_PEER, reason, why.clone(), false);
+                    let info = s.info(now).info;
+                    let text = format!("{}: session failed: {why}", s.tag());
+                    self.log(debug_output::IMPORTANT, text);
+                    self.events.push_back(Event::SessionFailed { info });
+                } else {
+                    let text = format!(
+                        "{}: closed by peer (end reason {reason}) while idle; session removed",
+                        s.tag()
+                    );
+                    self.log(debug_output::MSG, text);
+                    self.remove_session(c);
+                }
+            }
+        }
     }
 
     /// Runs timers (retransmits, Nagle, keepalives, timeouts) due at `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
-        let _ = now;
-        unimplemented!()
+        self.last_now = now;
+        let conns: Vec<u32> = self.sessions.keys().copied().collect();
+        for c in conns {
+            let Some(s) = self.sessions.get_mut(&c) else {
+                continue;
+            };
+            match s.handle_timeout(now, &self.limits) {
+                None => {}
+                Some(TimerOutcome::Failed { event }) => {
+                    let info = s.info(now).info;
+                    let text = format!(
+                        "{}: session failed{}: {}",
+                        s.tag(),
+                        if event { "" } else { " quietly (it was idle)" },
+                        info.end_debug
+                    );
+                    let level = if event {
+                        debug_output::IMPORTANT
+                    } else {
+                        debug_output::MSG
+                    };
+                    self.log(level, text);
+                    if event {
+                        self.events.push_back(Event::SessionFailed { info });
+                    }
+                }
+                Some(TimerOutcome::IdleClosed) => {
+                    let text = format!(
+                        "{}: unused for {} s; closed quietly (end reason {})",
+                        s.tag(),
+                        session::IDLE_TIMEOUT.as_secs(),
+                        end::SESSION_IDLE
+                    );
+                    self.log(debug_output::MSG, text);
+                    if let Some(s) = self.remove_session(c) {
+                        self.schedule_close(now, &s, end::SESSION_IDLE);
+                    }
+                }
+                Some(TimerOutcome::RequestForgotten) => {
+                    let text = format!(
+                        "{}: session request was never accepted and the peer stopped asking; forgotten",
+                        s.tag()
+                    );
+                    self.log(debug_output::MSG, text);
+                    self.drop_unread(c, None);
+                    self.remove_session(c);
+                }
+            }
+        }
     }
 
     /// The next datagram to send now (pacing permitting), or `None`.
     pub fn poll_transmit(&mut self, now: Instant) -> Option<Transmit> {
-        let _ = now;
-        unimplemented!()
+        let t = self.next_transmit(now);
+        if t.is_some() {
+            self.stats.datagrams_sent += 1;
+        }
+        t
+    }
+
+    fn next_transmit(&mut self, now: Instant) -> Option<Transmit> {
+        if let Some(t) = self.control.pop_front() {
+            return Some(t);
+        }
+        if let Some(i) = self.closes.iter().position(|c| c.next <= now) {
+            let c = &mut self.closes[i];
+            let t = Transmit {
+                destination: c.destination,
+                payload: wire::encode_close(c.receiver, c.sender, c.reason),
+            };
+            c.left -= 1;
+            c.next = now + CLOSE_SPACING * u32::from(CLOSE_REPEATS - c.left);
+            if c.left == 0 {
+                self.closes.swap_remove(i);
+            }
+            return Some(t);
+        }
+        // Round robin, so one busy session cannot starve the others.
+        let conns: Vec<u32> = self
+            .sessions
+            .range(self.next_poll..)
+            .chain(self.sessions.range(..self.next_poll))
+            .map(|(&c, _)| c)
+            .collect();
+        for c in conns {
+            let Some(s) = self.sessions.get_mut(&c) else {
+                continue;
+            };
+            if let Some(payload) = s.poll_transmit(now, &self.limits) {
+                self.next_poll = c.wrapping_add(1);
+                let destination = s.addr?;
+                return Some(Transmit {
+                    destination,
+                    payload,
+                });
+            }
+        }
+        None
     }
 
     /// When `handle_timeout` next needs calling (also when pacing next allows a send).
     pub fn poll_timeout(&self) -> Option<Instant> {
-        unimplemented!()
+        let sessions = self
+            .sessions
+            .values()
+            .filter_map(|s| s.next_timeout(&self.limits));
+        let closes = self.closes.iter().map(|c| c.next);
+        sessions.chain(closes).min()
     }
 
     pub fn poll_event(&mut self) -> Option<Event> {
-        unimplemented!()
+        self.events.pop_front()
     }
 
     /// Diagnostics since the last call, every level; each names local and remote SteamID.
     pub fn drain_debug(&mut self) -> Vec<DebugLine> {
-        unimplemented!()
+        self.debug.drain()
     }
 
     pub fn stats(&self) -> EndpointStats {
-        unimplemented!()
+        EndpointStats {
+            sessions: self.sessions.len() as u64,
+            pending_requests: self
+                .sessions
+                .values()
+                .filter(|s| s.phase == Phase::Requested)
+                .count() as u64,
+            ..self.stats.clone()
+        }
     }
 
     /// Closes every session (peers see `ClosedByPeer`, end reason 1001) and queues the close
     /// datagrams; the driver sends them before it drops the socket.
     pub fn shutdown(&mut self, now: Instant) {
-        let _ = now;
-        unimplemented!()
+        let conns: Vec<u32> = self.sessions.keys().copied().collect();
+        for c in conns {
+            if let Some(s) = self.remove_session(c) {
+                if let (Some(destination), true) = (
+                    s.addr,
+                    s.phase != Phase::Failed && (s.remote_id != 0 || s.phase == Phase::Requested),
+                ) {
+                    for _ in 0..2 {
+                        self.control.push_back(Transmit {
+                            destination,
+                            payload: wire::encode_close(
+                                s.remote_id,
+                                s.local_id,
+                                end::SESSION_CLOSED,
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        self.inbox.clear();
+        self.closes.retain(|c| c.next <= now);
+        let text = format!("{}: shut down; every session closed", self.local_tag());
+        self.log(debug_output::MSG, text);
     }
 }

@@ -1,0 +1,196 @@
+//! Incoming messages of one session before the application sees them: per-channel reliable
+//! ordering (dedup below the next expected sequence, a bounded reorder window above it) and
+//! unreliable reassembly that expires.
+
+use super::assembler::Assembler;
+use super::wire::Segment;
+use std::collections::btree_map::Entry;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// How far ahead of the next expected message a reliable sequence may be.
+pub const REORDER_WINDOW: u64 = 8192;
+/// An unreliable message whose fragments have not all arrived by then never will.
+pub const UNRELIABLE_EXPIRY: Duration = Duration::from_secs(3);
+
+#[derive(Default)]
+struct ReliableChannel {
+    next: u64,
+    pending: BTreeMap<u64, Assembler>,
+}
+
+/// A message leaving the reassembly: delivered, or refused as too large.
+pub enum Completed {
+    Message {
+        channel: i32,
+        reliable: bool,
+        data: Vec<u8>,
+    },
+    Refused {
+        channel: i32,
+        reliable: bool,
+        size: usize,
+    },
+}
+
+#[derive(Default)]
+pub struct RecvBuffer {
+    channels: BTreeMap<i32, ReliableChannel>,
+    unreliable: BTreeMap<(i32, u64), Assembler>,
+    /// Bytes allocated by reassembly and the reorder buffer.
+    buffered: usize,
+}
+
+impl RecvBuffer {
+    pub fn buffered_bytes(&self) -> usize {
+        self.buffered
+    }
+
+    /// True when this reliable segment carries data not yet taken (it needs queue room).
+    pub fn is_new_reliable(&self, seg: &Segment<'_>) -> bool {
+        let ch = self.channels.get(&seg.channel);
+        let next = ch.map_or(0, |c| c.next);
+        seg.seq >= next
+            && !ch
+                .and_then(|c| c.pending.get(&seg.seq))
+                .is_some_and(|a| a.is_complete())
+    }
+
+    /// True when the segment would open a new reassembly of `total` bytes beyond the window.
+    pub fn out_of_window(&self, seg: &Segment<'_>) -> bool {
+        let next = self.channels.get(&seg.channel).map_or(0, |c| c.next);
+        seg.seq >= next.saturating_add(REORDER_WINDOW)
+    }
+
+    /// Bytes this segment would newly allocate.
+    pub fn new_allocation(&self, seg: &Segment<'_>, max_message: usize) -> usize {
+        if seg.total as usize > max_message {
+            return 0;
+        }
+        let open = if seg.reliable {
+            self.channels
+                .get(&seg.channel)
+                .is_some_and(|c| c.pending.contains_key(&seg.seq))
+        } else {
+            self.unreliable.contains_key(&(seg.channel, seg.seq))
+        };
+        if open {
+            0
+        } else {
+            seg.total as usize
+        }
+    }
+
+    pub fn has_partial_reliable(&self) -> bool {
+        self.channels.values().any(|c| !c.pending.is_empty())
+    }
+
+    pub fn reliable(
+        &mut self,
+        now: Instant,
+        seg: &Segment<'_>,
+        max_message: usize,
+        out: &mut Vec<Completed>,
+    ) {
+        let ch = self.channels.entry(seg.channel).or_default();
+        if seg.seq < ch.next || seg.seq >= ch.next.saturating_add(REORDER_WINDOW) {
+            return;
+        }
+        let asm = match ch.pending.entry(seg.seq) {
+            Entry::Occupied(o) => o.into_mut(),
+            Entry::Vacant(v) => {
+                if seg.total as usize > max_message {
+                    out.push(Completed::Refused {
+                        channel: seg.channel,
+                        reliable: true,
+                        size: seg.total as usize,
+                    });
+                    v.insert(Assembler::refused(now))
+                } else {
+                    self.buffered += seg.total as usize;
+                    v.insert(Assembler::new(seg.total, now))
+                }
+            }
+        };
+        asm.insert(seg.offset, seg.data);
+        while ch
+            .pending
+            .first_key_value()
+            .is_some_and(|(&s, a)| s == ch.next && a.is_complete())
+        {
+            let Some((_, a)) = ch.pending.pop_first() else {
+                break;
+            };
+            ch.next += 1;
+            if !a.refused {
+                self.buffered = self.buffered.saturating_sub(a.total());
+                out.push(Completed::Message {
+                    channel: seg.channel,
+                    reliable: true,
+                    data: a.into_data(),
+                });
+            }
+        }
+    }
+
+    pub fn unreliable(
+        &mut self,
+        now: Instant,
+        seg: &Segment<'_>,
+        max_message: usize,
+    ) -> Option<Completed> {
+        if seg.total as usize > max_message {
+            // Only report it once per message, on its first fragment.
+            return (seg.offset == 0).then_some(Completed::Refused {
+                channel: seg.channel,
+                reliable: false,
+                size: seg.total as usize,
+            });
+        }
+        let key = (seg.channel, seg.seq);
+        if seg.offset == 0 && seg.data.len() == seg.total as usize {
+            return Some(Completed::Message {
+                channel: seg.channel,
+                reliable: false,
+                data: seg.data.to_vec(),
+            });
+        }
+        let asm = self.unreliable.entry(key).or_insert_with(|| {
+            self.buffered += seg.total as usize;
+            Assembler::new(seg.total, now)
+        });
+        asm.insert(seg.offset, seg.data);
+        if !asm.is_complete() {
+            return None;
+        }
+        let asm = self.unreliable.remove(&key)?;
+        self.buffered = self.buffered.saturating_sub(asm.total());
+        Some(Completed::Message {
+            channel: seg.channel,
+            reliable: false,
+            data: asm.into_data(),
+        })
+    }
+
+    /// Drops unreliable reassemblies that will not complete; returns how many.
+    pub fn expire(&mut self, now: Instant) -> usize {
+        let before = self.unreliable.len();
+        let mut freed = 0;
+        self.unreliable.retain(|_, a| {
+            let keep = now.saturating_duration_since(a.started) < UNRELIABLE_EXPIRY;
+            if !keep {
+                freed += a.total();
+            }
+            keep
+        });
+        self.buffered = self.buffered.saturating_sub(freed);
+        before - self.unreliable.len()
+    }
+
+    pub fn next_expiry(&self) -> Option<Instant> {
+        self.unreliable
+            .values()
+            .map(|a| a.started + UNRELIABLE_EXPIRY)
+            .min()
+    }
+}

@@ -1,0 +1,246 @@
+//! Outgoing messages of one session: the unsent queue, fragmentation at fixed boundaries (so a
+//! retransmitted fragment is the same bytes at the same offset), per-channel reliable sequence
+//! numbers, and what is sent but unacked.
+
+use std::collections::{BTreeMap, VecDeque};
+
+/// One fragment of one reliable message, as a sent packet remembers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FragRef {
+    msg: u64,
+    frag: u32,
+}
+
+struct OutMessage {
+    channel: i32,
+    seq: u64,
+    reliable: bool,
+    data: Vec<u8>,
+    frag_size: usize,
+    acked: Vec<bool>,
+    remaining: usize,
+}
+
+impl OutMessage {
+    fn frags(&self) -> u32 {
+        self.acked.len() as u32
+    }
+    fn range(&self, frag: u32) -> (usize, usize) {
+        let start = frag as usize * self.frag_size;
+        (start, (start + self.frag_size).min(self.data.len()))
+    }
+}
+
+/// A fragment ready to go on the wire.
+pub struct OutSegment<'a> {
+    pub reliable: bool,
+    pub channel: i32,
+    pub seq: u64,
+    pub total: u32,
+    pub offset: u32,
+    pub data: &'a [u8],
+    /// Set for reliable fragments, so the packet can remember them.
+    pub frag: Option<FragRef>,
+}
+
+#[derive(Default)]
+pub struct SendBuffer {
+    msgs: BTreeMap<u64, OutMessage>,
+    next_id: u64,
+    /// Unsent messages and the next fragment of the first one.
+    queue: VecDeque<(u64, u32)>,
+    retransmit: VecDeque<FragRef>,
+    next_seq: BTreeMap<i32, u64>,
+    next_unreliable: u64,
+    unsent_reliable: usize,
+    unsent_unreliable: usize,
+    unacked_reliable: usize,
+    /// The unreliable message whose last fragment is being handed out.
+    spent_unreliable: Option<OutMessage>,
+}
+
+impl SendBuffer {
+    pub fn push(&mut self, channel: i32, reliable: bool, data: Vec<u8>, frag_size: usize) {
+        let seq = if reliable {
+            let s = self.next_seq.entry(channel).or_insert(0);
+            *s += 1;
+            *s - 1
+        } else {
+            self.next_unreliable += 1;
+            self.next_unreliable - 1
+        };
+        let frag_size = frag_size.max(1);
+        let frags = data.len().div_ceil(frag_size).max(1);
+        if reliable {
+            self.unsent_reliable += data.len();
+        } else {
+            self.unsent_unreliable += data.len();
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.msgs.insert(
+            id,
+            OutMessage {
+                channel,
+                seq,
+                reliable,
+                data,
+                frag_size,
+                acked: vec![false; frags],
+                remaining: frags,
+            },
+        );
+        self.queue.push_back((id, 0));
+    }
+
+    /// Bytes queued and never sent: what `SendBufferSize` limits.
+    pub fn unsent_bytes(&self) -> usize {
+        self.unsent_reliable + self.unsent_unreliable
+    }
+    pub fn unsent_reliable(&self) -> usize {
+        self.unsent_reliable
+    }
+    pub fn unsent_unreliable(&self) -> usize {
+        self.unsent_unreliable
+    }
+    pub fn unacked_reliable(&self) -> usize {
+        self.unacked_reliable
+    }
+    pub fn retransmit_bytes(&self) -> usize {
+        self.retransmit
+            .iter()
+            .filter_map(|f| {
+                let m = self.msgs.get(&f.msg)?;
+                let (s, e) = m.range(f.frag);
+                Some(e - s)
+            })
+            .sum()
+    }
+
+    pub fn has_unsent(&self) -> bool {
+        !self.queue.is_empty()
+    }
+    pub fn has_retransmit(&self) -> bool {
+        !self.retransmit.is_empty()
+    }
+    /// Unacked, unsent or to-be-resent reliable data: a close or timeout now loses something.
+    pub fn in_flight(&self) -> bool {
+        self.unacked_reliable > 0 || !self.queue.is_empty() || !self.retransmit.is_empty()
+    }
+    /// Drops everything (close, failure); sequence numbers keep counting.
+    pub fn clear(&mut self) {
+        self.msgs.clear();
+        self.queue.clear();
+        self.retransmit.clear();
+        self.unsent_reliable = 0;
+        self.unsent_unreliable = 0;
+        self.unacked_reliable = 0;
+    }
+
+    /// The next fragment to send if it fits in `space` payload bytes: lost fragments first,
+    /// then new data when `allow_new`.
+    pub fn next_segment(&mut self, space: usize, allow_new: bool) -> Option<OutSegment<'_>> {
+        while let Some(&f) = self.retransmit.front() {
+            let Some(m) = self.msgs.get(&f.msg) else {
+                self.retransmit.pop_front();
+                continue;
+            };
+            if m.acked.get(f.frag as usize).copied().unwrap_or(true) {
+                self.retransmit.pop_front();
+                continue;
+            }
+            let (s, e) = m.range(f.frag);
+            if e - s > space {
+                return None;
+            }
+            self.retransmit.pop_front();
+            let m = self.msgs.get(&f.msg)?;
+            return Some(OutSegment {
+                reliable: true,
+                channel: m.channel,
+                seq: m.seq,
+                total: m.data.len() as u32,
+                offset: s as u32,
+                data: &m.data[s..e],
+                frag: Some(f),
+            });
+        }
+        if !allow_new {
+            return None;
+        }
+        let &(id, frag) = self.queue.front()?;
+        let m = self.msgs.get(&id)?;
+        let (s, e) = m.range(frag);
+        if e - s > space {
+            return None;
+        }
+        let last = frag + 1 >= m.frags();
+        let reliable = m.reliable;
+        if reliable {
+            self.unsent_reliable = self.unsent_reliable.saturating_sub(e - s);
+            self.unacked_reliable += e - s;
+        } else {
+            self.unsent_unreliable = self.unsent_unreliable.saturating_sub(e - s);
+        }
+        if last {
+            self.queue.pop_front();
+        } else if let Some(front) = self.queue.front_mut() {
+            front.1 += 1;
+        }
+        if last && !reliable {
+            // Unreliable data is never resent: it leaves the buffer with its last fragment.
+            let m = self.msgs.remove(&id)?;
+            self.spent_unreliable = Some(m);
+            let m = self.spent_unreliable.as_ref()?;
+            return Some(OutSegment {
+                reliable: false,
+                channel: m.channel,
+                seq: m.seq,
+                total: m.data.len() as u32,
+                offset: s as u32,
+                data: &m.data[s..e],
+                frag: None,
+            });
+        }
+        let m = self.msgs.get(&id)?;
+        Some(OutSegment {
+            reliable,
+            channel: m.channel,
+            seq: m.seq,
+            total: m.data.len() as u32,
+            offset: s as u32,
+            data: &m.data[s..e],
+            frag: reliable.then_some(FragRef { msg: id, frag }),
+        })
+    }
+
+    pub fn on_acked(&mut self, f: FragRef) {
+        let Some(m) = self.msgs.get_mut(&f.msg) else {
+            return;
+        };
+        let Some(slot) = m.acked.get_mut(f.frag as usize) else {
+            return;
+        };
+        if *slot {
+            return;
+        }
+        *slot = true;
+        m.remaining -= 1;
+        let (s, e) = m.range(f.frag);
+        self.unacked_reliable = self.unacked_reliable.saturating_sub(e - s);
+        if m.remaining == 0 {
+            self.msgs.remove(&f.msg);
+        }
+    }
+
+    pub fn on_lost(&mut self, f: FragRef) {
+        let pending = self
+            .msgs
+            .get(&f.msg)
+            .and_then(|m| m.acked.get(f.frag as usize))
+            .is_some_and(|acked| !acked);
+        if pending && !self.retransmit.contains(&f) {
+            self.retransmit.push_back(f);
+        }
+    }
+}

@@ -1,0 +1,939 @@
+//! Two endpoints on one simulated clock and a lossy simulated wire, driven until a deadline
+//! (quinn-proto's `tests/util.rs` idea); then the behaviours the Lua contract promises.
+
+use super::*;
+use crate::config::{self, ConfigValue};
+use crate::constants::{end, result, send, state};
+
+fn id_a() -> u64 {
+    steamid::individual(1001)
+}
+fn id_b() -> u64 {
+    steamid::individual(1002)
+}
+
+struct InFlight {
+    due: Instant,
+    order: u64,
+    to: SocketAddr,
+    from: SocketAddr,
+    payload: Vec<u8>,
+}
+
+struct Pair {
+    now: Instant,
+    a: Endpoint,
+    b: Endpoint,
+    a_addr: SocketAddr,
+    b_addr: SocketAddr,
+    wire: Vec<InFlight>,
+    order: u64,
+    rng: Rng,
+    latency: Duration,
+    loss: f64,
+    dup: f64,
+    reorder: f64,
+    /// Everything sent is lost (a peer vanished).
+    cut: bool,
+    auto_accept_b: bool,
+    events_a: Vec<(Instant, Event)>,
+    events_b: Vec<(Instant, Event)>,
+    /// (time, from, bytes) of every datagram put on the wire.
+    log: Vec<(Instant, SocketAddr, usize)>,
+}
+
+impl Pair {
+    fn new(cfg: ConfigTable) -> Pair {
+        Pair::with_configs(cfg.clone(), cfg, 1)
+    }
+
+    fn with_configs(ca: ConfigTable, cb: ConfigTable, seed: u64) -> Pair {
+        let now = Instant::now();
+        Pair {
+            now,
+            a: Endpoint::new(id_a(), ca, now, seed),
+            b: Endpoint::new(id_b(), cb, now, seed.wrapping_add(1)),
+            a_addr: "127.0.0.1:40001".parse().unwrap(),
+            b_addr: "127.0.0.1:40002".parse().unwrap(),
+            wire: Vec::new(),
+            order: 0,
+            rng: Rng::new(seed ^ 0xABCD),
+            latency: Duration::from_millis(1),
+            loss: 0.0,
+            dup: 0.0,
+            reorder: 0.0,
+            cut: false,
+            auto_accept_b: true,
+            events_a: Vec::new(),
+            events_b: Vec::new(),
+            log: Vec::new(),
+        }
+    }
+
+    fn send_ab(&mut self, data: &[u8], flags: i32, channel: i32) -> i32 {
+        let (peer, addr) = (Identity::SteamId(id_b()), Some(self.b_addr));
+        self.a
+            .send_message_to_user(self.now, &peer, addr, data, flags, channel)
+    }
+
+    fn send_ba(&mut self, data: &[u8], flags: i32, channel: i32) -> i32 {
+        let (peer, addr) = (Identity::SteamId(id_a()), Some(self.a_addr));
+        self.b
+            .send_message_to_user(self.now, &peer, addr, data, flags, channel)
+    }
+
+    fn put(&mut self, from: SocketAddr, t: Transmit) {
+        self.log.push((self.now, from, t.payload.len()));
+        if self.cut || self.rng.percent(self.loss) {
+            return;
+        }
+        let mut due = self.now + self.latency;
+        if self.rng.percent(self.reorder) {
+            due += Duration::from_micros(self.rng.below(5_000));
+        }
+        if self.rng.percent(self.dup) {
+            self.order += 1;
+            self.wire.push(InFlight {
+                due: due + Duration::from_micros(self.rng.below(3_000)),
+                order: self.order,
+                to: t.destination,
+                from,
+                payload: t.payload.clone(),
+            });
+        }
+        self.order += 1;
+        self.wire.push(InFlight {
+            due,
+            order: self.order,
+            to: t.destination,
+            from,
+            payload: t.payload,
+        });
+    }
+
+    /// Everything due at `now`, until nothing moves.
+    fn flush(&mut self) {
+        loop {
+            let mut moved = false;
+            self.a.handle_timeout(self.now);
+            self.b.handle_timeout(self.now);
+            while let Some(t) = self.a.poll_transmit(self.now) {
+                self.put(self.a_addr, t);
+                moved = true;
+            }
+            while let Some(t) = self.b.poll_transmit(self.now) {
+                self.put(self.b_addr, t);
+                moved = true;
+            }
+            self.wire.sort_by_key(|f| (f.due, f.order));
+            while self.wire.first().is_some_and(|f| f.due <= self.now) {
+                let f = self.wire.remove(0);
+                if f.to == self.a_addr {
+                    self.a.handle_datagram(self.now, f.from, &f.payload);
+                } else if f.to == self.b_addr {
+                    self.b.handle_datagram(self.now, f.from, &f.payload);
+                }
+                moved = true;
+            }
+            while let Some(e) = self.a.poll_event() {
+                self.events_a.push((self.now, e));
+            }
+            while let Some(e) = self.b.poll_event() {
+                if let (Event::SessionRequest { remote }, true) = (&e, self.auto_accept_b) {
+                    assert!(self.b.accept_session_with_user(self.now, remote));
+                    moved = true;
+                }
+                self.events_b.push((self.now, e));
+            }
+            if !moved {
+                break;
+            }
+        }
+    }
+
+    fn drive_for(&mut self, d: Duration) {
+        let end = self.now + d;
+        let mut stuck = 0;
+        loop {
+            self.flush();
+            let next = [
+                self.a.poll_timeout(),
+                self.b.poll_timeout(),
+                self.wire.iter().map(|f| f.due).min(),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            match next {
+                Some(t) if t <= end => {
+                    if t <= self.now {
+                        // A timer that asks for a wakeup but does nothing: a core bug.
+                        stuck += 1;
+                        assert!(stuck < 1000, "poll_timeout keeps returning a past time");
+                        self.now += Duration::from_micros(10);
+                    } else {
+                        stuck = 0;
+                        self.now = t;
+                    }
+                }
+                _ => {
+                    self.now = end;
+                    self.flush();
+                    return;
+                }
+            }
+        }
+    }
+
+    fn connect(&mut self) {
+        assert_eq!(self.send_ab(b"hi", send::RELIABLE, 0), result::OK);
+        self.drive_for(Duration::from_millis(100));
+        assert_eq!(self.state_a(), state::CONNECTED);
+        assert_eq!(self.state_b(), state::CONNECTED);
+        let got = self.b.receive_messages_on_channel(0, 10);
+        assert_eq!(got.len(), 1);
+    }
+
+    fn state_a(&self) -> i32 {
+        self.a
+            .session_info(self.now, &Identity::SteamId(id_b()))
+            .state
+    }
+    fn state_b(&self) -> i32 {
+        self.b
+            .session_info(self.now, &Identity::SteamId(id_a()))
+            .state
+    }
+}
+
+fn cfg_with(pairs: &[(i32, i32)]) -> ConfigTable {
+    let mut c = ConfigTable::default();
+    for &(k, v) in pairs {
+        assert!(c.set(k, &ConfigValue::Int32(v)));
+    }
+    c
+}
+
+fn failed(events: &[(Instant, Event)]) -> Vec<(Instant, crate::messages::ConnectionInfo)> {
+    events
+        .iter()
+        .filter_map(|(t, e)| match e {
+            Event::SessionFailed { info } => Some((*t, info.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn requests(events: &[(Instant, Event)]) -> usize {
+    events
+        .iter()
+        .filter(|(_, e)| matches!(e, Event::SessionRequest { .. }))
+        .count()
+}
+
+#[test]
+fn reliable_messages_arrive_once_and_in_order_under_loss_duplication_and_reordering() {
+    let mut p = Pair::new(cfg_with(&[(config::SEND_RATE_MAX, 10_000_000)]));
+    p.loss = 20.0;
+    p.dup = 5.0;
+    p.reorder = 10.0;
+    const N: usize = 10_000;
+    let mut got: Vec<Vec<u32>> = vec![Vec::new(); 4];
+    let mut i = 0;
+    let mut rounds = 0;
+    while got.iter().map(Vec::len).sum::<usize>() < N {
+        rounds += 1;
+        assert!(rounds < 100_000, "stalled at {i} sent");
+        while i < N {
+            let ch = (i % 4) as i32;
+            let mut body = (i as u32).to_le_bytes().to_vec();
+            body.resize(8 + i % 200, 7);
+            match p.send_ab(&body, send::RELIABLE, ch) {
+                r if r == result::OK => i += 1,
+                r if r == result::LIMIT_EXCEEDED => break,
+                r => panic!("send returned {r}"),
+            }
+            if i % 500 == 0 {
+                break;
+            }
+        }
+        p.drive_for(Duration::from_millis(20));
+        for (ch, seen) in got.iter_mut().enumerate() {
+            for m in p.b.receive_messages_on_channel(ch as i32, usize::MAX) {
+                assert_eq!(m.flags & send::RELIABLE, send::RELIABLE);
+                seen.push(u32::from_le_bytes(m.data[..4].try_into().unwrap()));
+            }
+        }
+    }
+    for (ch, seen) in got.iter().enumerate() {
+        let want: Vec<u32> = (0..N as u32).filter(|v| *v as usize % 4 == ch).collect();
+        assert_eq!(seen, &want, "channel {ch}");
+    }
+    assert!(failed(&p.events_a).is_empty() && failed(&p.events_b).is_empty());
+    let info = p.a.session_info(p.now, &Identity::SteamId(id_b()));
+    assert!(
+        info.status.quality_remote > 0.5 && info.status.quality_remote < 0.95,
+        "{}",
+        info.status.quality_remote
+    );
+}
+
+#[test]
+fn largest_messages_round_trip_reliable_and_unreliable_and_one_byte_more_is_invalid() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    let big: Vec<u8> = (0..MAX_MESSAGE_SIZE_SEND)
+        .map(|i| (i * 31 % 251) as u8)
+        .collect();
+    assert_eq!(p.send_ab(&big, send::RELIABLE, 1), result::OK);
+    p.drive_for(Duration::from_secs(5));
+    assert_eq!(p.send_ab(&big, send::UNRELIABLE, 2), result::OK);
+    p.drive_for(Duration::from_secs(5));
+    let r = p.b.receive_messages_on_channel(1, 10);
+    let u = p.b.receive_messages_on_channel(2, 10);
+    assert_eq!(r.len(), 1);
+    assert_eq!(u.len(), 1);
+    assert!(r[0].data == big && u[0].data == big);
+    assert_eq!(u[0].flags & send::RELIABLE, 0);
+    let too_big = vec![0u8; MAX_MESSAGE_SIZE_SEND + 1];
+    assert_eq!(
+        p.send_ab(&too_big, send::RELIABLE, 1),
+        result::INVALID_PARAM
+    );
+    assert_eq!(
+        p.a.send_message_to_user(p.now, &Identity::Invalid, None, b"x", 0, 0),
+        result::INVALID_PARAM
+    );
+}
+
+#[test]
+fn ignored_request_fails_the_initiator_after_timeout_initial() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.auto_accept_b = false;
+    let start = p.now;
+    assert_eq!(p.send_ab(b"hello?", 0, 0), result::OK);
+    p.drive_for(Duration::from_secs(9));
+    assert_eq!(p.state_a(), state::CONNECTING);
+    assert!(failed(&p.events_a).is_empty());
+    p.drive_for(Duration::from_secs(2));
+    let f = failed(&p.events_a);
+    assert_eq!(f.len(), 1);
+    let at = f[0].0 - start;
+    assert!(
+        at >= Duration::from_secs(10) && at < Duration::from_millis(10_100),
+        "{at:?}"
+    );
+    assert_eq!(f[0].1.state, state::PROBLEM_DETECTED_LOCALLY);
+    assert_eq!(f[0].1.end_reason, end::MISC_TIMEOUT);
+    assert_eq!(p.state_a(), state::PROBLEM_DETECTED_LOCALLY);
+    assert_eq!(requests(&p.events_b), 1, "one request per session");
+    assert!(p.b.receive_messages_on_channel(0, 10).is_empty());
+    // The responder forgets the request once the initiator stops asking.
+    p.drive_for(Duration::from_secs(11));
+    assert_eq!(p.state_b(), state::NONE);
+    assert_eq!(p.send_ab(b"again", 0, 0), result::NO_CONNECTION);
+}
+
+#[test]
+fn a_peer_with_no_address_fails_after_timeout_initial() {
+    let mut p = Pair::new(cfg_with(&[(config::TIMEOUT_INITIAL, 3000)]));
+    let peer = Identity::SteamId(id_b());
+    assert_eq!(
+        p.a.send_message_to_user(p.now, &peer, None, b"x", 0, 0),
+        result::OK
+    );
+    assert_eq!(p.a.unresolved_peers(), vec![peer.clone()]);
+    p.drive_for(Duration::from_millis(2900));
+    assert!(failed(&p.events_a).is_empty());
+    p.drive_for(Duration::from_millis(200));
+    let f = failed(&p.events_a);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].1.end_reason, end::MISC_TIMEOUT);
+    assert!(f[0].1.end_debug.contains("no address"));
+}
+
+#[test]
+fn late_address_still_connects() {
+    let mut p = Pair::new(ConfigTable::default());
+    let peer = Identity::SteamId(id_b());
+    assert_eq!(
+        p.a.send_message_to_user(p.now, &peer, None, b"x", 0, 0),
+        result::OK
+    );
+    p.drive_for(Duration::from_secs(2));
+    let b_addr = p.b_addr;
+    p.a.set_peer_address(p.now, &peer, b_addr);
+    p.drive_for(Duration::from_millis(50));
+    assert_eq!(p.state_a(), state::CONNECTED);
+    assert_eq!(p.b.receive_messages_on_channel(0, 10).len(), 1);
+}
+
+#[test]
+fn vanished_peer_times_out_quietly_when_idle_and_with_an_event_when_busy() {
+    // Idle: fails quietly at TimeoutConnected.
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    p.drive_for(Duration::from_secs(5));
+    assert_eq!(
+        p.state_a(),
+        state::CONNECTED,
+        "keepalives hold an idle session"
+    );
+    let cut_at = p.now;
+    p.cut = true;
+    p.drive_for(Duration::from_secs(12));
+    assert_eq!(p.state_a(), state::PROBLEM_DETECTED_LOCALLY);
+    let info = p.a.session_info(p.now, &Identity::SteamId(id_b())).info;
+    assert_eq!(info.end_reason, end::MISC_TIMEOUT);
+    assert!(failed(&p.events_a).is_empty());
+    assert!(p.now - cut_at >= Duration::from_secs(10));
+
+    // Busy: the same, with SessionFailed.
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    p.cut = true;
+    let cut_at = p.now;
+    assert_eq!(p.send_ab(b"lost", send::RELIABLE, 0), result::OK);
+    p.drive_for(Duration::from_secs(12));
+    let f = failed(&p.events_a);
+    assert_eq!(f.len(), 1);
+    // Counted from the last datagram heard, a little before the cut.
+    let at = f[0].0 - cut_at;
+    assert!(
+        at >= Duration::from_millis(9_500) && at <= Duration::from_millis(10_100),
+        "{at:?}"
+    );
+    assert_eq!(f[0].1.state, state::PROBLEM_DETECTED_LOCALLY);
+}
+
+#[test]
+fn accepting_later_delivers_the_held_messages_reliably_in_order() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.auto_accept_b = false;
+    for i in 0..3u8 {
+        assert_eq!(p.send_ab(&[i], send::UNRELIABLE, 5), result::OK);
+    }
+    p.drive_for(Duration::from_secs(2));
+    assert_eq!(requests(&p.events_b), 1);
+    assert!(p.b.receive_messages_on_channel(5, 10).is_empty());
+    assert_eq!(p.state_b(), state::CONNECTING);
+    assert!(p
+        .b
+        .accept_session_with_user(p.now, &Identity::SteamId(id_a())));
+    p.drive_for(Duration::from_millis(100));
+    let got = p.b.receive_messages_on_channel(5, 10);
+    assert_eq!(
+        got.iter().map(|m| m.data[0]).collect::<Vec<_>>(),
+        vec![0, 1, 2]
+    );
+    assert!(got.iter().all(|m| m.flags & send::RELIABLE != 0));
+    assert!(got
+        .windows(2)
+        .all(|w| w[0].message_number < w[1].message_number));
+    assert_eq!(got[0].peer, Identity::SteamId(id_a()));
+    assert_eq!(requests(&p.events_b), 1);
+    assert!(!p.b.drain_debug().is_empty());
+}
+
+#[test]
+fn declining_a_request_fails_the_initiator_with_closed_by_peer() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.auto_accept_b = false;
+    assert_eq!(p.send_ab(b"x", 0, 0), result::OK);
+    p.drive_for(Duration::from_millis(100));
+    assert!(p
+        .b
+        .close_session_with_user(p.now, &Identity::SteamId(id_a())));
+    p.drive_for(Duration::from_millis(100));
+    let f = failed(&p.events_a);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].1.state, state::CLOSED_BY_PEER);
+    assert_eq!(f[0].1.end_reason, end::SESSION_CLOSED);
+    assert_eq!(p.send_ab(b"x", 0, 0), result::NO_CONNECTION);
+    assert!(!p
+        .b
+        .close_session_with_user(p.now, &Identity::SteamId(id_a())));
+}
+
+#[test]
+fn closing_an_idle_session_removes_the_peers_quietly_and_a_new_send_is_a_new_request() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    p.drive_for(Duration::from_millis(100));
+    assert!(p
+        .a
+        .close_session_with_user(p.now, &Identity::SteamId(id_b())));
+    p.drive_for(Duration::from_millis(500));
+    assert_eq!(p.state_b(), state::NONE);
+    assert!(failed(&p.events_b).is_empty());
+    assert_eq!(p.send_ba(b"back", send::RELIABLE, 0), result::OK);
+    p.drive_for(Duration::from_millis(100));
+    assert_eq!(requests(&p.events_a), 1);
+    assert!(p
+        .a
+        .accept_session_with_user(p.now, &Identity::SteamId(id_b())));
+    p.drive_for(Duration::from_millis(100));
+    assert_eq!(p.a.receive_messages_on_channel(0, 10).len(), 1);
+}
+
+#[test]
+fn closing_on_a_busy_peer_fails_it_until_it_restarts_the_session() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    let big = vec![1u8; 300_000];
+    assert_eq!(p.send_ba(&big, send::RELIABLE, 0), result::OK);
+    p.drive_for(Duration::from_millis(100));
+    assert!(p
+        .a
+        .close_session_with_user(p.now, &Identity::SteamId(id_b())));
+    p.drive_for(Duration::from_millis(500));
+    let f = failed(&p.events_b);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].1.state, state::CLOSED_BY_PEER);
+    assert_eq!(f[0].1.end_reason, end::SESSION_CLOSED);
+    assert_eq!(p.state_b(), state::CLOSED_BY_PEER);
+    assert_eq!(p.send_ba(b"x", send::RELIABLE, 0), result::NO_CONNECTION);
+    let r = p.send_ba(b"x", send::RELIABLE | send::AUTO_RESTART_BROKEN_SESSION, 0);
+    assert_eq!(r, result::OK);
+    p.drive_for(Duration::from_millis(100));
+    assert_eq!(requests(&p.events_a), 1);
+    assert!(
+        p.a.receive_messages_on_channel(0, 10).is_empty(),
+        "held until accepted"
+    );
+}
+
+#[test]
+fn closing_channels_drops_unread_messages_and_the_last_one_closes_the_session() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    assert_eq!(p.send_ab(b"one", send::RELIABLE, 1), result::OK);
+    assert_eq!(p.send_ab(b"two", send::RELIABLE, 2), result::OK);
+    p.drive_for(Duration::from_millis(100));
+    let a = Identity::SteamId(id_a());
+    assert!(p.b.close_channel_with_user(p.now, &a, 1));
+    assert!(p.b.receive_messages_on_channel(1, 10).is_empty());
+    assert!(!p.b.close_channel_with_user(p.now, &a, 7));
+    assert!(p.b.close_channel_with_user(p.now, &a, 2));
+    assert_eq!(p.state_b(), state::CONNECTED, "channel 0 is still open");
+    assert!(p.b.close_channel_with_user(p.now, &a, 0));
+    assert_eq!(p.state_b(), state::NONE);
+    p.drive_for(Duration::from_millis(500));
+    assert_eq!(p.state_a(), state::NONE);
+}
+
+#[test]
+fn an_unused_session_closes_quietly_after_three_minutes() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    p.drive_for(Duration::from_secs(170));
+    assert_eq!(p.state_a(), state::CONNECTED);
+    assert_eq!(p.state_b(), state::CONNECTED);
+    p.drive_for(Duration::from_secs(15));
+    assert_eq!(p.state_a(), state::NONE);
+    assert_eq!(p.state_b(), state::NONE);
+    assert!(failed(&p.events_a).is_empty() && failed(&p.events_b).is_empty());
+}
+
+#[test]
+fn simultaneous_open_makes_one_session_both_ways() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.auto_accept_b = false;
+    assert_eq!(p.send_ab(b"from a", send::RELIABLE, 0), result::OK);
+    assert_eq!(p.send_ba(b"from b", send::RELIABLE, 0), result::OK);
+    p.drive_for(Duration::from_millis(500));
+    assert_eq!(p.state_a(), state::CONNECTED);
+    assert_eq!(p.state_b(), state::CONNECTED);
+    assert_eq!(p.a.receive_messages_on_channel(0, 10).len(), 1);
+    assert_eq!(p.b.receive_messages_on_channel(0, 10).len(), 1);
+    assert!(failed(&p.events_a).is_empty() && failed(&p.events_b).is_empty());
+    assert_eq!(p.a.stats().sessions, 1);
+    assert_eq!(p.b.stats().sessions, 1);
+}
+
+#[test]
+fn send_buffer_fills_at_512k_and_says_why() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    let chunk = vec![0u8; 1000];
+    let mut accepted = 0;
+    while p.send_ab(&chunk, send::RELIABLE, 0) == result::OK {
+        accepted += 1;
+        assert!(accepted < 10_000);
+    }
+    assert!((520..=525).contains(&accepted), "{accepted}");
+    assert_eq!(p.send_ab(&chunk, send::RELIABLE, 0), result::LIMIT_EXCEEDED);
+    let lines = p.a.drain_debug();
+    assert!(lines.iter().any(|l| l.text.contains("SendBufferSize")
+        && l.text.contains("SendRateMin")
+        && l.text.contains(&format!("steamid:{}", id_b()))));
+    let info = p.a.session_info(p.now, &Identity::SteamId(id_b()));
+    assert!(info.status.pending_reliable > 500_000);
+    assert_eq!(info.status.send_rate_bytes_per_second, 262_144);
+}
+
+#[test]
+fn pacing_holds_the_configured_send_rate() {
+    for rate in [262_144i32, 1_000_000] {
+        let mut p = Pair::new(cfg_with(&[(config::SEND_RATE_MAX, rate)]));
+        p.connect();
+        let chunk = vec![0u8; 4000];
+        let start = p.now;
+        for _ in 0..1000 {
+            while p.send_ab(&chunk, send::RELIABLE, 0) == result::OK {}
+            p.drive_for(Duration::from_millis(10));
+        }
+        let secs = (p.now - start).as_secs_f64();
+        let from_a = p.a_addr;
+        let bytes: usize = p
+            .log
+            .iter()
+            .filter(|(t, f, _)| *t >= start && *f == from_a)
+            .map(|e| e.2)
+            .sum();
+        let measured = bytes as f64 / secs;
+        assert!(
+            (measured / rate as f64 - 1.0).abs() < 0.05,
+            "rate {rate}: measured {measured:.0} B/s"
+        );
+    }
+}
+
+#[test]
+fn nagle_holds_small_messages_for_nagle_time_unless_told_not_to() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    p.drive_for(Duration::from_millis(200));
+    let from_a = p.a_addr;
+    let t0 = p.now;
+    assert_eq!(p.send_ab(b"a", send::RELIABLE, 0), result::OK);
+    p.drive_for(Duration::from_millis(1));
+    assert_eq!(p.send_ab(b"b", send::RELIABLE, 0), result::OK);
+    p.drive_for(Duration::from_millis(20));
+    let sends: Vec<Instant> = p
+        .log
+        .iter()
+        .filter(|(t, f, _)| *t >= t0 && *f == from_a)
+        .map(|e| e.0)
+        .collect();
+    assert_eq!(sends[0] - t0, Duration::from_millis(5));
+    assert_eq!(p.b.receive_messages_on_channel(0, 10).len(), 2);
+    let t1 = p.now;
+    assert_eq!(p.send_ab(b"c", send::RELIABLE_NO_NAGLE, 0), result::OK);
+    p.drive_for(Duration::from_millis(20));
+    let first = p.log.iter().find(|(t, f, _)| *t >= t1 && *f == from_a);
+    assert_eq!(first.map(|e| e.0), Some(t1));
+}
+
+#[test]
+fn unreliable_no_delay_is_ignored_before_the_session_connects() {
+    let mut p = Pair::new(ConfigTable::default());
+    assert_eq!(
+        p.send_ab(b"x", send::UNRELIABLE_NO_DELAY, 0),
+        result::IGNORED
+    );
+    p.connect();
+    assert_eq!(p.send_ab(b"x", send::UNRELIABLE_NO_DELAY, 0), result::OK);
+}
+
+#[test]
+fn a_full_receive_queue_drops_unreliable_and_holds_back_reliable() {
+    let cb = cfg_with(&[(config::RECV_BUFFER_MESSAGES, 100)]);
+    let mut p = Pair::with_configs(ConfigTable::default(), cb, 3);
+    p.connect();
+    for i in 0..100u32 {
+        assert_eq!(p.send_ab(&i.to_le_bytes(), send::RELIABLE, 0), result::OK);
+    }
+    p.drive_for(Duration::from_millis(200));
+    for _ in 0..50 {
+        assert_eq!(p.send_ab(b"u", send::UNRELIABLE, 1), result::OK);
+    }
+    p.drive_for(Duration::from_millis(200));
+    assert_eq!(p.b.stats().messages_dropped, 50);
+    for i in 100..300u32 {
+        assert_eq!(p.send_ab(&i.to_le_bytes(), send::RELIABLE, 0), result::OK);
+    }
+    p.drive_for(Duration::from_secs(2));
+    let lines = p.b.drain_debug();
+    assert!(lines.iter().any(|l| l.text.contains("RecvBufferMessages")));
+    let mut got = Vec::new();
+    for _ in 0..50 {
+        for m in p.b.receive_messages_on_channel(0, 1000) {
+            got.push(u32::from_le_bytes(m.data[..4].try_into().unwrap()));
+        }
+        p.drive_for(Duration::from_secs(1));
+    }
+    assert_eq!(got, (0..300).collect::<Vec<_>>());
+    assert_eq!(p.b.stats().messages_dropped, 50);
+    assert!(p.b.receive_messages_on_channel(1, 100).is_empty());
+}
+
+#[test]
+fn messages_over_recv_max_message_size_are_refused_and_counted() {
+    let cb = cfg_with(&[(config::RECV_MAX_MESSAGE_SIZE, 2000)]);
+    let mut p = Pair::with_configs(ConfigTable::default(), cb, 4);
+    p.connect();
+    assert_eq!(p.send_ab(&[1u8; 5000], send::RELIABLE, 0), result::OK);
+    assert_eq!(p.send_ab(&[2u8; 100], send::RELIABLE, 0), result::OK);
+    assert_eq!(p.send_ab(&[3u8; 5000], send::UNRELIABLE, 0), result::OK);
+    p.drive_for(Duration::from_millis(200));
+    let got = p.b.receive_messages_on_channel(0, 10);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].data, vec![2u8; 100]);
+    assert_eq!(p.b.stats().messages_dropped, 2);
+    assert!(p
+        .b
+        .drain_debug()
+        .iter()
+        .any(|l| l.text.contains("RecvMaxMessageSize")));
+}
+
+#[test]
+fn session_info_reports_measurements() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.latency = Duration::from_millis(20);
+    assert_eq!(
+        p.a.session_info(p.now, &Identity::SteamId(id_b())),
+        SessionInfo::default()
+    );
+    assert_eq!(p.send_ab(b"hi", send::RELIABLE, 0), result::OK);
+    for _ in 0..100 {
+        p.send_ab(&[0u8; 1000], send::RELIABLE, 0);
+        p.drive_for(Duration::from_millis(10));
+    }
+    let s = p.a.session_info(p.now, &Identity::SteamId(id_b()));
+    assert_eq!(s.state, state::CONNECTED);
+    assert!((38..=50).contains(&s.status.ping), "{}", s.status.ping);
+    assert!(s.status.out_packets_per_sec > 10.0 && s.status.out_bytes_per_sec > 10_000.0);
+    assert!(s.status.in_packets_per_sec > 10.0);
+    assert!(s.status.quality_remote > 0.99 && s.status.quality_local > 0.99);
+    assert_eq!(s.info.addr_remote, "127.0.0.1:40002");
+    assert!(s
+        .info
+        .connection_description
+        .contains(&format!("steamid:{}", id_b())));
+}
+
+#[test]
+fn shutdown_closes_every_session_on_the_peer() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    assert_eq!(
+        p.send_ba(&vec![0u8; 200_000], send::RELIABLE, 0),
+        result::OK
+    );
+    p.drive_for(Duration::from_millis(50));
+    let now = p.now;
+    p.a.shutdown(now);
+    assert_eq!(p.a.stats().sessions, 0);
+    p.drive_for(Duration::from_millis(100));
+    let f = failed(&p.events_b);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].1.end_reason, end::SESSION_CLOSED);
+}
+
+/// A real data datagram from a to b, to tamper with.
+fn captured_data(p: &mut Pair) -> Vec<u8> {
+    assert_eq!(p.send_ab(b"sample", send::RELIABLE_NO_NAGLE, 0), result::OK);
+    let now = p.now;
+    loop {
+        let t = p.a.poll_transmit(now).expect("a data datagram");
+        if matches!(wire::decode(&t.payload), Some((_, Packet::Data { .. }))) {
+            return t.payload;
+        }
+    }
+}
+
+#[test]
+fn hostile_datagrams_are_counted_and_dropped() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    let data = captured_data(&mut p);
+    let (from, now) = (p.a_addr, p.now);
+    let before = p.b.stats().datagrams_dropped;
+    let mut hostile: Vec<Vec<u8>> = Vec::new();
+    for cut in [0, 3, 5, 13, 21, data.len() - 1] {
+        hostile.push(data[..cut].to_vec());
+    }
+    let mut bad_magic = data.clone();
+    bad_magic[0] = b'X';
+    hostile.push(bad_magic);
+    let mut bad_version = data.clone();
+    bad_version[4] = 99;
+    hostile.push(bad_version);
+    let mut unknown_conn = data.clone();
+    unknown_conn[6] ^= 0xFF;
+    hostile.push(unknown_conn);
+    let mut bad_type = data.clone();
+    bad_type[5] = 77;
+    hostile.push(bad_type);
+    hostile.push(wire::encode_connect(5, 12345, id_a(), id_b()));
+    hostile.push(wire::encode_hello(0, id_a(), id_b()));
+    hostile.push(wire::encode_close(0, 999, 1001));
+    // A fragment claiming 4 GiB, on the real connection id.
+    let (conn, _) = wire::decode(&data).unwrap();
+    let mut huge = wire::start_data(conn, 1_000_000, 64);
+    wire::put_segment(
+        &mut huge,
+        &wire::Segment {
+            reliable: true,
+            channel: 0,
+            seq: 1,
+            total: u32::MAX,
+            offset: 0,
+            data: b"x",
+        },
+    );
+    hostile.push(huge);
+    let n = hostile.len() as u64;
+    for h in &hostile {
+        p.b.handle_datagram(now, from, h);
+    }
+    // From the wrong address, even a perfect copy is refused.
+    p.b.handle_datagram(now, "127.0.0.1:9".parse().unwrap(), &data);
+    assert_eq!(p.b.stats().datagrams_dropped - before, n + 1);
+    assert_eq!(p.b.stats().sessions, 1);
+    assert_eq!(p.b.stats().pending_requests, 0);
+    p.drive_for(Duration::from_millis(200));
+    assert_eq!(p.state_b(), state::CONNECTED);
+    let got = p.b.receive_messages_on_channel(0, 10);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].data, b"sample");
+}
+
+#[test]
+fn random_bytes_never_panic_and_never_open_sessions() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    let data = captured_data(&mut p);
+    let (from, now) = (p.a_addr, p.now);
+    let mut rng = Rng::new(99);
+    for i in 0..50_000 {
+        let len = rng.below(200) as usize;
+        let mut buf: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
+        if i % 3 == 0 && len >= 14 {
+            // Valid prefix and a real connection id, random body: reaches the frame decoder.
+            buf[..14].copy_from_slice(&data[..14]);
+        }
+        if i % 7 == 0 {
+            // Corrupt the header only: the body carries no checksum (UDP's covers it), so a
+            // corrupted body could be a valid message on another channel.
+            let mut m = data.clone();
+            let k = rng.below(wire::HEADER_LEN as u64) as usize;
+            m[k] = rng.next_u64() as u8;
+            buf = m;
+        }
+        p.b.handle_datagram(now, from, &buf);
+    }
+    assert_eq!(p.b.stats().pending_requests, 0);
+    assert_eq!(p.b.stats().sessions, 1);
+    assert!(p.b.stats().datagrams_dropped > 40_000);
+    p.drive_for(Duration::from_millis(300));
+    assert_eq!(p.send_ab(b"still fine", send::RELIABLE, 3), result::OK);
+    p.drive_for(Duration::from_millis(300));
+    assert_eq!(p.b.receive_messages_on_channel(3, 10).len(), 1);
+}
+
+#[test]
+fn random_loss_patterns_deliver_every_reliable_message_in_order() {
+    for seed in 0..12u64 {
+        let mut p = Pair::with_configs(
+            cfg_with(&[(config::SEND_RATE_MAX, 5_000_000)]),
+            ConfigTable::default(),
+            seed,
+        );
+        let mut rng = Rng::new(seed);
+        p.loss = rng.below(40) as f64;
+        p.dup = rng.below(10) as f64;
+        p.reorder = rng.below(30) as f64;
+        p.latency = Duration::from_millis(1 + rng.below(30));
+        let sizes: Vec<usize> = (0..60).map(|_| rng.below(6000) as usize).collect();
+        for (i, &n) in sizes.iter().enumerate() {
+            let body = vec![i as u8; n];
+            assert_eq!(p.send_ab(&body, send::RELIABLE, (i % 2) as i32), result::OK);
+        }
+        p.drive_for(Duration::from_secs(60));
+        let mut got: Vec<Vec<u8>> =
+            p.b.receive_messages_on_channel(0, 1000)
+                .into_iter()
+                .map(|m| m.data)
+                .collect();
+        got.extend(
+            p.b.receive_messages_on_channel(1, 1000)
+                .into_iter()
+                .map(|m| m.data),
+        );
+        let mut want: Vec<Vec<u8>> = sizes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 0)
+            .map(|(i, &n)| vec![i as u8; n])
+            .collect();
+        want.extend(
+            sizes
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % 2 == 1)
+                .map(|(i, &n)| vec![i as u8; n]),
+        );
+        assert!(
+            got == want,
+            "seed {seed}: loss {} dup {} reorder {}",
+            p.loss,
+            p.dup,
+            p.reorder
+        );
+    }
+}
+
+#[test]
+fn the_netsim_can_sit_in_the_datagram_path() {
+    use crate::offline::netsim::{Direction, Netsim};
+    let mut cfg = ConfigTable::default();
+    cfg.set(config::FAKE_PACKET_LOSS_SEND, &ConfigValue::Float(10.0));
+    cfg.set(config::FAKE_PACKET_LAG_SEND, &ConfigValue::Int32(15));
+    let mut p = Pair::new(ConfigTable::default());
+    let mut sim = Netsim::new(5);
+    let (a_addr, b_addr) = (p.a_addr, p.b_addr);
+    let peer = Identity::SteamId(id_b());
+    for i in 0..200u32 {
+        assert_eq!(
+            p.a.send_message_to_user(
+                p.now,
+                &peer,
+                Some(b_addr),
+                &i.to_le_bytes(),
+                send::RELIABLE,
+                0
+            ),
+            result::OK
+        );
+    }
+    let end = p.now + Duration::from_secs(30);
+    while p.now < end {
+        let now = p.now;
+        for ep in [&mut p.a, &mut p.b] {
+            ep.handle_timeout(now);
+        }
+        while let Some(t) = p.a.poll_transmit(now) {
+            sim.push(now, &cfg, Direction::Send, t.destination, t.payload);
+        }
+        while let Some(t) = p.b.poll_transmit(now) {
+            p.a.handle_datagram(now, b_addr, &t.payload);
+        }
+        while let Some((to, d)) = sim.poll(now, Direction::Send) {
+            assert_eq!(to, b_addr);
+            p.b.handle_datagram(now, a_addr, &d);
+        }
+        while let Some(Event::SessionRequest { remote }) = p.b.poll_event() {
+            p.b.accept_session_with_user(now, &remote);
+        }
+        p.now += Duration::from_millis(1);
+    }
+    let got: Vec<u32> =
+        p.b.receive_messages_on_channel(0, 1000)
+            .iter()
+            .map(|m| u32::from_le_bytes(m.data[..4].try_into().unwrap()))
+            .collect();
+    assert_eq!(got, (0..200).collect::<Vec<_>>());
+}
