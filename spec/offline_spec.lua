@@ -220,4 +220,53 @@ describe("two offline instances", function()
     assert.are.equal(Steam.k_ESteamNetConnectionEnd_Misc_Timeout, failed.m_eEndReason)
     assert.are.equal("steamid:76561197960265999", failed.m_identityRemote:ToString())
   end)
+
+  it("keep a session alive while the Lua side is busy for 5 s (the service thread answers)", function()
+    for _, p in ipairs({ A, B }) do
+      p.NetworkingUtils.SetGlobalConfigValueInt32(Steam.k_ESteamNetworkingConfig_TimeoutConnected, 2000)
+    end
+    B.NetworkingMessages.OnSteamNetworkingMessagesSessionRequest = function(data)
+      B.NetworkingMessages.AcceptSessionWithUser(data.m_identityRemote)
+    end
+    A.NetworkingMessages.SendMessageToUser(idB, "before", 6, RELIABLE, 0)
+    local got = {}
+    assert.is_true(pump({ A, B }, function() receive_all(B, 0, got); return #got == 1 end))
+    -- A loading screen: no RunCallbacks, no receive, for longer than the connected timeout.
+    socket.sleep(5)
+    assert.are.equal(Steam.k_ESteamNetworkingConnectionState_Connected, A.NetworkingMessages.GetSessionConnectionInfo(idB))
+    assert.are.equal(Steam.k_ESteamNetworkingConnectionState_Connected, B.NetworkingMessages.GetSessionConnectionInfo(idA))
+    A.NetworkingMessages.SendMessageToUser(idB, "after", 5, RELIABLE, 0)
+    assert.is_true(pump({ A, B }, function() receive_all(B, 0, got); return #got == 2 end))
+    assert.are.equal("after", got[2].data)
+  end)
+end)
+
+describe("offline instances on a lossy network", function()
+  it("deliver reliable messages exactly once and in order under loss, duplication and reordering", function()
+    local sim = { loss = 20, duplicate = 5, reorder = 5, FakePacketLoss_Recv = 10 }
+    local A = assert(Steam.Extra.NewOfflineInstance { netsim = sim })
+    local B = assert(Steam.Extra.NewOfflineInstance { netsim = sim })
+    local idB = identity_of(B)
+    B.NetworkingMessages.OnSteamNetworkingMessagesSessionRequest = function(data)
+      B.NetworkingMessages.AcceptSessionWithUser(data.m_identityRemote)
+    end
+    local N = 300
+    for i = 1, N do
+      for ch = 0, 1 do
+        local text = ch .. "/" .. i
+        assert.are.equal(Steam.k_EResultOK, A.NetworkingMessages.SendMessageToUser(idB, text, #text, RELIABLE, ch))
+      end
+    end
+    local got = { [0] = {}, {} }
+    local ok = pump({ A, B }, function()
+      receive_all(B, 0, got[0]); receive_all(B, 1, got[1])
+      return #got[0] >= N and #got[1] >= N
+    end, 60)
+    A.Shutdown(); B.Shutdown()
+    assert.is_true(ok)
+    for ch = 0, 1 do
+      assert.are.equal(N, #got[ch])
+      for i = 1, N do assert.are.equal(ch .. "/" .. i, got[ch][i].data) end
+    end
+  end)
 end)
