@@ -131,6 +131,8 @@ pub struct Session {
     pub last_recv: Instant,
     last_ping: Instant,
     pub last_app_use: Instant,
+    /// When we last said the send queue takes over a second to drain (said at most every 5 s).
+    last_queue_warning: Option<Instant>,
     pub send_accept: bool,
     send: SendBuffer,
     pub recv: RecvBuffer,
@@ -199,6 +201,7 @@ impl Session {
             last_recv: now,
             last_ping: now,
             last_app_use: now,
+            last_queue_warning: None,
             send_accept: false,
             send: SendBuffer::default(),
             recv: RecvBuffer::default(),
@@ -338,7 +341,30 @@ impl Session {
             self.nagle_deadline = Some(now + limits.nagle);
         }
         self.last_app_use = now;
+        self.warn_if_queue_is_slow(now, log);
         result::OK
+    }
+
+    /// Issue 10: a game that queues faster than the send rate finds out from the debug output,
+    /// in words that name the value to raise, before its players find out from the lag.
+    fn warn_if_queue_is_slow(&mut self, now: Instant, log: &mut DebugLog) {
+        let queued = self.send.unsent_bytes();
+        let rate = self.pacer.rate().max(1.0);
+        let seconds = queued as f64 / rate;
+        let recently = self
+            .last_queue_warning
+            .is_some_and(|t| now.saturating_duration_since(t) < Duration::from_secs(5));
+        if seconds <= 1.0 || recently {
+            return;
+        }
+        self.last_queue_warning = Some(now);
+        log.push(
+            debug_output::WARNING,
+            format!(
+                "{}: {queued} bytes queued take {seconds:.1}s to send at {rate:.0} B/s; raise k_ESteamNetworkingConfig_SendRateMin/SendRateMax (Steam's default is 262144 B/s) or send less",
+                self.tag()
+            ),
+        );
     }
 
     fn handshake_packet(&mut self, now: Instant) -> Option<Vec<u8>> {

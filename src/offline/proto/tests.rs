@@ -937,3 +937,41 @@ fn the_netsim_can_sit_in_the_datagram_path() {
             .collect();
     assert_eq!(got, (0..200).collect::<Vec<_>>());
 }
+
+#[test]
+fn a_queue_slower_than_a_second_is_explained_once_per_five_seconds() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    p.a.drain_debug();
+    let chunk = vec![0u8; 1000];
+    // 400 KB at Steam's default 256 KiB/s is about 1.5 s of queue.
+    for _ in 0..400 {
+        assert_eq!(p.send_ab(&chunk, send::RELIABLE, 0), result::OK);
+    }
+    let slow = |lines: &[crate::messages::DebugLine]| {
+        lines
+            .iter()
+            .filter(|l| {
+                l.text.contains("queued take") && l.text.contains("SendRateMin/SendRateMax")
+            })
+            .count()
+    };
+    assert_eq!(slow(&p.a.drain_debug()), 1);
+    p.drive_for(Duration::from_secs(6));
+    for _ in 0..400 {
+        assert_eq!(p.send_ab(&chunk, send::RELIABLE, 0), result::OK);
+    }
+    assert_eq!(slow(&p.a.drain_debug()), 1);
+}
+
+#[test]
+fn raising_the_send_rate_takes_effect_on_a_live_session() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    let mut config = p.a.config().clone();
+    assert!(config.set(config::SEND_RATE_MAX, &ConfigValue::Int32(4_000_000)));
+    assert!(config.set(config::SEND_RATE_MIN, &ConfigValue::Int32(4_000_000)));
+    p.a.set_config(config);
+    let info = p.a.session_info(p.now, &Identity::SteamId(id_b()));
+    assert_eq!(info.status.send_rate_bytes_per_second, 4_000_000);
+}
