@@ -150,20 +150,24 @@ describe("Init", function()
   end)
 
   describe("offline backend", function()
-    local opts = { backend = "offline", steamid = sm.STEAMID, bind = "127.0.0.1" }
+    local opts, mine, other
+    before_each(function()
+      mine, other = sm.random_steamid(), sm.random_steamid()
+      opts = { backend = "offline", steamid = mine, bind = "127.0.0.1" }
+    end)
 
     it("Init{backend='offline'} goes live with the given SteamID", function()
       local ok, reason = Steam.Init(opts)
       assert.is_true(ok, reason)
       assert.is_nil(reason)
       assert.equal("offline", Steam.GetBackend())
-      assert.equal(sm.STEAMID, tostring(Steam.User.GetSteamID()))
+      assert.equal(mine, tostring(Steam.User.GetSteamID()))
     end)
 
     it("a second Init while live returns true and changes nothing", function()
       assert.is_true((Steam.Init(opts)))
-      assert.is_true((Steam.Init { backend = "offline", steamid = sm.STEAMID2 }))
-      assert.equal(sm.STEAMID, tostring(Steam.User.GetSteamID()))
+      assert.is_true((Steam.Init { backend = "offline", steamid = other }))
+      assert.equal(mine, tostring(Steam.User.GetSteamID()))
       assert.equal("offline", Steam.GetBackend())
     end)
 

@@ -80,4 +80,15 @@ M.STEAMID = "76561197960287930"
 M.STEAMID2 = "76561197960287931"
 M.MAX_U64 = "18446744073709551615"
 
+-- A fresh valid individual SteamID as a decimal string, different per call and per process, for
+-- specs that register a local SteamID with the offline backend (parallel runs must not collide).
+local counter = 0
+function M.random_steamid()
+  counter = counter + 1
+  local addr = tonumber(tostring({}):match("0x(%x+)") or "0", 16) or 0
+  local account = (os.time() * 7919 + math.floor(os.clock() * 1e6) + addr + counter * 104729) % 2000000000 + 1
+  -- 76561197960265728 + account, as text: the low ten digits never carry for account < 2039734272.
+  return "7656119" .. string.format("%010.0f", 7960265728 + account)
+end
+
 return M
