@@ -9,7 +9,8 @@ if [ ! -f "$MOD_DIR/steam_messages.so" ]; then
   echo "demo: $MOD_DIR/steam_messages.so is missing; run 'make build LUA=$LUA' first" >&2
   exit 1
 fi
-export LUA_CPATH="$PWD/$MOD_DIR/?.so;;" LUA_CPATH_5_4="$PWD/$MOD_DIR/?.so;;"
+case "$MOD_DIR" in /*) ;; *) MOD_DIR="$PWD/$MOD_DIR" ;; esac
+export LUA_CPATH="$MOD_DIR/?.so;;" LUA_CPATH_5_4="$MOD_DIR/?.so;;"
 # Two fixed SteamIDs so the joiner knows whom to call; a private directory keeps this run apart.
 export STEAM_MESSAGES_DIR; STEAM_MESSAGES_DIR=$(mktemp -d)
 trap 'rm -rf "$STEAM_MESSAGES_DIR"' EXIT
