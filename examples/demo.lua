@@ -60,6 +60,8 @@ if role == "host" then
     if served > 0 then break end
     sleep(0.005)
   end
+  -- Linger a moment so our acknowledgement of "bye" reaches the joiner before we close.
+  for _ = 1, 30 do Steam.RunCallbacks(); sleep(0.01) end
   Steam.Shutdown()
   say(served > 0 and "done" or "no peer came")
   os.exit(served > 0 and 0 or 1)

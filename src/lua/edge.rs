@@ -52,8 +52,25 @@ pub enum Arity {
     Var,
 }
 
+/// A panic is already turned into a Lua error naming the function; the default hook would also
+/// print a backtrace into the game's console. This module has its own copy of std, so the hook
+/// changes nothing for the host process or other Rust modules.
+fn quiet_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let at = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            eprintln!("steam_messages: internal error{at} (reported to Lua as an error)");
+        }));
+    });
+}
+
 /// Sets up the sentinel and wrapper factories; once per Lua state, before any export.
 pub fn install(lua: &Lua) -> mlua::Result<()> {
+    quiet_panics();
     if lua.named_registry_value::<Value>(FACTORIES_KEY)?.is_table() {
         return Ok(());
     }
