@@ -7,21 +7,12 @@ local RELIABLE = Steam.k_nSteamNetworkingSend_Reliable
 local UNRELIABLE = Steam.k_nSteamNetworkingSend_Unreliable
 
 -- Runs the peers' callbacks until `done()` is true; generous timeout, no timing assertions.
-local function pump(peers, done, seconds)
-  local deadline = socket.gettime() + (seconds or 10)
-  while socket.gettime() < deadline do
-    for _, p in ipairs(peers) do p.RunCallbacks() end
-    if done() then return true end
-    socket.sleep(0.002)
-  end
-  return false
-end
+local sm = require "support.sm"
+local unpack = table.unpack or unpack
 
-local function identity_of(peer)
-  local id = Steam.newSteamNetworkingIdentity()
-  id:SetSteamID(peer.User.GetSteamID())
-  return id
-end
+-- Runs the peers' callbacks until `done()` is true; generous timeout, no timing assertions.
+local function pump(peers, done, seconds) return sm.pump_until(done, seconds, unpack(peers)) end
+local function identity_of(peer) return sm.identity_of(Steam, peer) end
 
 local function receive_all(peer, channel, into)
   local n, msgs = peer.NetworkingMessages.ReceiveMessagesOnChannel(channel, 100)

@@ -67,6 +67,13 @@ function M.pump_until(cond, timeout, ...)
   return cond()
 end
 
+-- A SteamNetworkingIdentity for an instance's SteamID.
+function M.identity_of(Steam, peer)
+  local id = Steam.newSteamNetworkingIdentity()
+  id:SetSteamID(peer.User.GetSteamID())
+  return id
+end
+
 -- A short sleep: luasocket's when installed, else a busy wait on os.clock.
 function M.sleep(seconds)
   local ok, socket = pcall(require, "socket")

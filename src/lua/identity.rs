@@ -13,7 +13,9 @@ const INDEX_KEY: &str = "steam_messages.identity.index";
 impl UserData for IdentityUd {
     fn add_fields<F: UserDataFields<Self>>(f: &mut F) {
         f.add_meta_field("__name", "SteamNetworkingIdentity");
-        f.add_meta_field_with("__index", |lua| lua.named_registry_value::<Value>(INDEX_KEY));
+        f.add_meta_field_with("__index", |lua| {
+            lua.named_registry_value::<Value>(INDEX_KEY)
+        });
     }
 
     fn add_methods<M: UserDataMethods<Self>>(m: &mut M) {
@@ -48,6 +50,17 @@ impl Args {
             Value::UserData(ud) if ud.is::<IdentityUd>() => Ok(ud.clone()),
             _ => Err(self.type_error(1, "SteamNetworkingIdentity")),
         }
+    }
+
+    /// The SDK's setters that return false and leave the identity alone when the value is no good.
+    fn replace_identity(&self, new: Option<Identity>) -> Ret<bool> {
+        self.with_identity(|id| match new {
+            Some(new) => {
+                *id = new;
+                true
+            }
+            None => false,
+        })
     }
 
     fn with_identity<R>(&self, f: impl FnOnce(&mut Identity) -> R) -> Ret<R> {
@@ -147,13 +160,7 @@ pub fn register(lua: &Lua) -> mlua::Result<()> {
         "SetGenericString",
         export_method(lua, "SetGenericString", Arity::One, |_, a| {
             let s = a.string(2)?;
-            a.with_identity(|id| match Identity::generic_string(&s) {
-                Some(new) => {
-                    *id = new;
-                    true
-                }
-                None => false,
-            })
+            a.replace_identity(Identity::generic_string(&s))
         })?,
     )?;
     methods.set(
@@ -175,13 +182,7 @@ pub fn register(lua: &Lua) -> mlua::Result<()> {
                 a.integer(3, 0, data.len() as i64)?
             };
             let bytes = data[..len as usize].to_vec();
-            a.with_identity(|id| match Identity::generic_bytes(&bytes) {
-                Some(new) => {
-                    *id = new;
-                    true
-                }
-                None => false,
-            })
+            a.replace_identity(Identity::generic_bytes(&bytes))
         })?,
     )?;
     methods.set(

@@ -13,9 +13,10 @@ const INDEX_KEY: &str = "steam_messages.message.index";
 impl UserData for MessageUd {
     fn add_fields<F: UserDataFields<Self>>(f: &mut F) {
         f.add_meta_field("__name", "SteamNetworkingMessage_t");
-        f.add_meta_field_with("__index", |lua| lua.named_registry_value::<Value>(INDEX_KEY));
+        f.add_meta_field_with("__index", |lua| {
+            lua.named_registry_value::<Value>(INDEX_KEY)
+        });
     }
-
 }
 
 pub fn push(lua: &Lua, msg: Message) -> mlua::Result<AnyUserData> {

@@ -54,13 +54,7 @@ fn steam_messages(lua: &Lua) -> mlua::Result<Table> {
                 if slot.is_live() {
                     return Ok((true, None));
                 }
-                match lifecycle::open_client(opts) {
-                    Ok(backend) => {
-                        slot.set(backend)?;
-                        Ok((true, None))
-                    }
-                    Err(reason) => Ok((false, Some(reason))),
-                }
+                init_result(&slot, lifecycle::open_client(opts))
             },
         )?,
     )?;
@@ -93,13 +87,7 @@ fn steam_messages(lua: &Lua) -> mlua::Result<Table> {
                 if slot.is_live() {
                     return Ok((true, None));
                 }
-                match lifecycle::open_server(opts, &params) {
-                    Ok(backend) => {
-                        slot.set(backend)?;
-                        Ok((true, None))
-                    }
-                    Err(reason) => Ok((false, Some(reason))),
-                }
+                init_result(&slot, lifecycle::open_server(opts, &params))
             },
         )?,
     )?;
@@ -123,6 +111,21 @@ fn steam_messages(lua: &Lua) -> mlua::Result<Table> {
     // Keep the parts' slots alive as long as the module table is.
     steam.set("_VERSION", env!("CARGO_PKG_VERSION"))?;
     Ok(steam)
+}
+
+/// What `Init`/`GameServerInit` return: `true`, or `false` and why (a runtime condition, such as
+/// no Steam client, is a return value, not an error).
+fn init_result(
+    slot: &slot::Slot,
+    opened: Result<Box<dyn crate::messages::Backend>, String>,
+) -> Ret<(bool, Option<String>)> {
+    match opened {
+        Ok(backend) => {
+            slot.set(backend)?;
+            Ok((true, None))
+        }
+        Err(reason) => Ok((false, Some(reason))),
+    }
 }
 
 /// `GameServerInit(ip, gamePort, queryPort, serverMode, version)`.
