@@ -5,7 +5,8 @@
 //!
 //! Layout: `wire` is the datagram codec; `session` one peer's state machine, built from
 //! `send_buffer`, `recv_buffer` + `assembler`, `range_set` (acks), `rtt`, `pacing` and
-//! `rate_meter`; `cookie` the stateless handshake check; `debug` the diagnostics buffer. This
+//! `rate_meter`; `cookie` the stateless handshake check, keyed by `secret`; `crypto` seals
+//! datagrams with the optional pre-shared key; `debug` the diagnostics buffer. This
 //! file is the `Endpoint`: the session table, the handshake's responder side, the application's
 //! receive queue and the Messages API rules.
 //!
@@ -15,17 +16,22 @@
 
 mod assembler;
 mod cookie;
+pub mod crypto;
 mod debug;
+mod inbox;
 mod pacing;
 mod range_set;
 mod rate_meter;
 mod recv_buffer;
 pub mod rng;
 mod rtt;
+pub mod secret;
 mod send_buffer;
 mod session;
 pub mod wire;
 
+#[cfg(test)]
+mod fuzz;
 #[cfg(test)]
 mod tests;
 
@@ -34,9 +40,12 @@ use crate::constants::{debug_output, end, result, send, state, MAX_MESSAGE_SIZE_
 use crate::identity::Identity;
 use crate::messages::{DebugLine, Event, Message, SessionInfo};
 use crate::steamid;
+use crypto::PacketKey;
 use debug::DebugLog;
+use inbox::Inbox;
 use recv_buffer::Completed;
 use rng::Rng;
+use secret::{Domain, Secret};
 use session::{DataOutcome, Limits, Phase, Session, TimerOutcome};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -49,6 +58,13 @@ pub const MAX_SESSIONS: usize = 512;
 pub const MAX_PENDING_REQUESTS: usize = 64;
 /// Reassembly memory across every session.
 pub const REASSEMBLY_MAX: usize = 64 << 20;
+/// Received messages waiting for `ReceiveMessagesOnChannel`, across every session (each session
+/// also obeys RecvBufferMessages / RecvBufferSize): 512 sessions at 1 MiB each must not add up.
+pub const INBOX_MAX_MESSAGES: usize = 65_536;
+pub const INBOX_MAX_BYTES: usize = 64 << 20;
+/// Events waiting for `RunCallbacks` at most: a game that never calls it under a flood of
+/// session requests must not grow without limit. The oldest go first and are counted.
+pub const MAX_EVENTS: usize = 4096;
 /// Stateless replies (Challenges) waiting to go out at most.
 const MAX_CONTROL_QUEUE: usize = 256;
 /// A Close is sent this many times, since nothing acknowledges it.
@@ -62,17 +78,65 @@ pub struct Transmit {
     pub payload: Vec<u8>,
 }
 
-/// Counters a caller (and the hardening tests) can read.
+/// Counters a caller (`Steam.Extra.GetStats`) and the hardening tests can read: totals since
+/// the endpoint opened, then the levels now, each next to the limit it stays under.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EndpointStats {
     pub datagrams_received: u64,
     pub datagrams_sent: u64,
     /// Datagrams dropped as malformed, wrong magic/version, unknown connection, bad cookie...
     pub datagrams_dropped: u64,
+    /// Of those, datagrams that failed the `opts.key` check (or lacked one when it is set).
+    pub datagrams_unauthenticated: u64,
     /// Received messages dropped because a receive queue was full, or too large.
     pub messages_dropped: u64,
+    /// Data packets not taken (the peer resends): a receive queue or reassembly at its limit.
+    pub datagrams_held_back: u64,
+    /// Challenges sent in answer to a Hello (never larger than the Hello).
+    pub challenges_sent: u64,
+    /// Hellos not answered because too many Challenges were already waiting to go out.
+    pub handshakes_refused: u64,
+    /// Session starts refused at `MAX_SESSIONS` / `MAX_PENDING_REQUESTS`.
+    pub sessions_refused: u64,
+    pub requests_refused: u64,
+    /// Events dropped because `RunCallbacks` was not called for `MAX_EVENTS` of them.
+    pub events_dropped: u64,
     pub sessions: u64,
     pub pending_requests: u64,
+    /// Received messages (and their bytes) waiting for `ReceiveMessagesOnChannel`.
+    pub queued_messages: u64,
+    pub queued_bytes: u64,
+    /// Bytes held by reassembly and reorder buffers.
+    pub reassembly_bytes: u64,
+}
+
+impl EndpointStats {
+    /// Name and value of every counter, for the Lua table.
+    pub fn named(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("datagrams_received", self.datagrams_received),
+            ("datagrams_sent", self.datagrams_sent),
+            ("datagrams_dropped", self.datagrams_dropped),
+            ("datagrams_unauthenticated", self.datagrams_unauthenticated),
+            ("datagrams_held_back", self.datagrams_held_back),
+            ("messages_dropped", self.messages_dropped),
+            ("challenges_sent", self.challenges_sent),
+            ("handshakes_refused", self.handshakes_refused),
+            ("sessions_refused", self.sessions_refused),
+            ("requests_refused", self.requests_refused),
+            ("events_dropped", self.events_dropped),
+            ("sessions", self.sessions),
+            ("pending_requests", self.pending_requests),
+            ("queued_messages", self.queued_messages),
+            ("queued_bytes", self.queued_bytes),
+            ("reassembly_bytes", self.reassembly_bytes),
+            ("max_sessions", MAX_SESSIONS as u64),
+            ("max_pending_requests", MAX_PENDING_REQUESTS as u64),
+            ("max_queued_messages", INBOX_MAX_MESSAGES as u64),
+            ("max_queued_bytes", INBOX_MAX_BYTES as u64),
+            ("max_reassembly_bytes", REASSEMBLY_MAX as u64),
+        ]
+    }
 }
 
 struct PendingClose {
@@ -91,15 +155,18 @@ pub struct Endpoint {
     limits: Limits,
     epoch: Instant,
     last_now: Instant,
-    rng: Rng,
-    secret: u64,
+    secret: Secret,
+    /// Counter behind the connection ids (a PRF of it, so ids are unpredictable).
+    next_id: u64,
+    /// `opts.key`: every datagram sealed and opened with it.
+    key: Option<PacketKey>,
     /// Keyed by the session's `conn` handle, so iteration order (and so every test) is stable.
     sessions: BTreeMap<u32, Session>,
     by_key: HashMap<Identity, u32>,
     by_local_id: HashMap<u64, u32>,
     next_conn: u32,
     next_poll: u32,
-    inbox: BTreeMap<i32, VecDeque<Message>>,
+    inbox: Inbox,
     control: VecDeque<Transmit>,
     closes: Vec<PendingClose>,
     events: VecDeque<Event>,
@@ -108,25 +175,36 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// `epoch` is time zero for `m_usecTimeReceived` and `local_timestamp`; `seed` seeds the
-    /// random connection ids and cookie secret (tests pass a fixed one).
+    /// `epoch` is time zero for `m_usecTimeReceived` and `local_timestamp`; `seed` makes the
+    /// secret behind connection ids and cookies (tests pass a fixed one; a real endpoint uses
+    /// `with_secret` and 128 random bits).
     pub fn new(local_steam_id: u64, config: ConfigTable, epoch: Instant, seed: u64) -> Endpoint {
         let mut rng = Rng::new(seed);
-        let secret = rng.next_u64();
+        let secret = Secret::new(rng.next_u64(), rng.next_u64());
+        Endpoint::with_secret(local_steam_id, config, epoch, secret)
+    }
+
+    pub fn with_secret(
+        local_steam_id: u64,
+        config: ConfigTable,
+        epoch: Instant,
+        secret: Secret,
+    ) -> Endpoint {
         Endpoint {
             local_steam_id,
             limits: Limits::from_config(&config),
             config,
             epoch,
             last_now: epoch,
-            rng,
             secret,
+            next_id: 0,
+            key: None,
             sessions: BTreeMap::new(),
             by_key: HashMap::new(),
             by_local_id: HashMap::new(),
             next_conn: 1,
             next_poll: 0,
-            inbox: BTreeMap::new(),
+            inbox: Inbox::default(),
             control: VecDeque::new(),
             closes: Vec::new(),
             events: VecDeque::new(),
@@ -137,6 +215,29 @@ impl Endpoint {
 
     pub fn local_steam_id(&self) -> u64 {
         self.local_steam_id
+    }
+
+    /// `opts.key`: from now on every datagram is sealed, and only sealed ones are taken.
+    pub fn set_packet_key(&mut self, key: Option<PacketKey>) {
+        self.key = key;
+    }
+
+    fn push_event(&mut self, event: Event) {
+        if self.events.len() >= MAX_EVENTS {
+            self.events.pop_front();
+            self.stats.events_dropped += 1;
+        }
+        self.events.push_back(event);
+    }
+
+    fn next_local_id(&mut self) -> u64 {
+        loop {
+            self.next_id += 1;
+            let id = self.secret.prf(Domain::ConnectionId, &[self.next_id]);
+            if id != 0 && !self.by_local_id.contains_key(&id) {
+                return id;
+            }
+        }
     }
 
     /// Replaces the configuration; takes effect on live sessions where Steam's does.
@@ -166,12 +267,10 @@ impl Endpoint {
                 self.local_tag()
             );
             self.log(debug_output::WARNING, text);
+            self.stats.sessions_refused += 1;
             return None;
         }
-        let mut local_id = self.rng.nonzero_u64();
-        while self.by_local_id.contains_key(&local_id) {
-            local_id = self.rng.nonzero_u64();
-        }
+        let local_id = self.next_local_id();
         let conn = self.next_conn;
         self.next_conn = self.next_conn.wrapping_add(1).max(1);
         let s = Session::new(
@@ -199,22 +298,7 @@ impl Endpoint {
 
     /// Drops the unread messages a session delivered (on one channel, or all).
     fn drop_unread(&mut self, conn: u32, channel: Option<i32>) -> usize {
-        let mut dropped = 0;
-        let mut freed = 0;
-        for (&ch, q) in self.inbox.iter_mut() {
-            if channel.is_some_and(|c| c != ch) {
-                continue;
-            }
-            q.retain(|m| {
-                let mine = m.conn == conn;
-                if mine {
-                    dropped += 1;
-                    freed += m.data.len();
-                }
-                !mine
-            });
-        }
-        self.inbox.retain(|_, q| !q.is_empty());
+        let (dropped, freed) = self.inbox.drop_session(conn, channel);
         if let Some(s) = self.sessions.get_mut(&conn) {
             s.queued_messages = s.queued_messages.saturating_sub(dropped);
             s.queued_bytes = s.queued_bytes.saturating_sub(freed);
@@ -350,14 +434,7 @@ impl Endpoint {
     }
 
     pub fn receive_messages_on_channel(&mut self, channel: i32, max: usize) -> Vec<Message> {
-        let Some(q) = self.inbox.get_mut(&channel) else {
-            return Vec::new();
-        };
-        let n = max.min(q.len());
-        let out: Vec<Message> = q.drain(..n).collect();
-        if q.is_empty() {
-            self.inbox.remove(&channel);
-        }
+        let out = self.inbox.take(channel, max);
         for m in &out {
             if let Some(s) = self.sessions.get_mut(&m.conn) {
                 s.queued_messages = s.queued_messages.saturating_sub(1);
@@ -471,6 +548,32 @@ impl Endpoint {
     pub fn handle_datagram(&mut self, now: Instant, from: SocketAddr, payload: &[u8]) {
         self.last_now = now;
         self.stats.datagrams_received += 1;
+        let opened;
+        let payload = match &self.key {
+            None if crypto::is_sealed(payload) => {
+                self.stats.datagrams_unauthenticated += 1;
+                return self.drop_datagram(
+                    from,
+                    "sealed with a key (opts.key) and this endpoint has none",
+                );
+            }
+            None => payload,
+            Some(key) => match key.open(payload) {
+                Some(plain) => {
+                    opened = plain;
+                    &opened[..]
+                }
+                None => {
+                    self.stats.datagrams_unauthenticated += 1;
+                    let why = if crypto::is_sealed(payload) {
+                        "sealed with a different key (opts.key), or altered"
+                    } else {
+                        "not sealed, and this endpoint requires its key (opts.key)"
+                    };
+                    return self.drop_datagram(from, why);
+                }
+            },
+        };
         let Some((conn, packet)) = wire::decode(payload) else {
             return self.drop_datagram(from, "not a valid packet (magic, version, length)");
         };
@@ -543,9 +646,11 @@ impl Endpoint {
             return self.log(debug_output::DEBUG, text);
         }
         if self.control.len() >= MAX_CONTROL_QUEUE {
+            self.stats.handshakes_refused += 1;
             return self.drop_datagram(from, "too many handshakes at once");
         }
-        let cookie = cookie::make(self.secret, self.epoch, now, &from, initiator);
+        self.stats.challenges_sent += 1;
+        let cookie = cookie::make(&self.secret, self.epoch, now, &from, initiator);
         self.control.push_back(Transmit {
             destination: from,
             payload: wire::encode_challenge(initiator, cookie),
@@ -566,7 +671,7 @@ impl Endpoint {
         if conn != 0 || !self.handshake_ids_ok(initiator, id, to) {
             return self.drop_datagram(from, "connect with bad ids");
         }
-        if !cookie::verify(self.secret, self.epoch, now, &from, initiator, cookie) {
+        if !cookie::verify(&self.secret, self.epoch, now, &from, initiator, cookie) {
             return self.drop_datagram(from, "connect with a bad or stale cookie");
         }
         let key = Identity::SteamId(id);
@@ -617,6 +722,7 @@ impl Endpoint {
             .filter(|s| s.phase == Phase::Requested)
             .count();
         if pending >= MAX_PENDING_REQUESTS {
+            self.stats.requests_refused += 1;
             return self.drop_datagram(from, "too many pending session requests");
         }
         let Some(c) = self.new_session(now, key.clone(), false) else {
@@ -633,7 +739,7 @@ impl Endpoint {
             );
             self.debug.push(debug_output::MSG, text);
         }
-        self.events.push_back(Event::SessionRequest { remote: key });
+        self.push_event(Event::SessionRequest { remote: key });
     }
 
     fn on_accept(&mut self, now: Instant, from: SocketAddr, conn: u64, responder: u64, id: u64) {
@@ -672,12 +778,9 @@ impl Endpoint {
         let Some(c) = self.session_for(conn, from) else {
             return self.drop_datagram(from, "data for an unknown connection");
         };
-        let used: usize = self
-            .sessions
-            .values()
-            .map(|s| s.recv.buffered_bytes())
-            .sum();
-        let budget = REASSEMBLY_MAX.saturating_sub(used);
+        let budget = REASSEMBLY_MAX.saturating_sub(self.reassembly_bytes());
+        let (mut inbox_messages, mut inbox_bytes) = self.inbox.totals();
+        let inbox_full = inbox_messages >= INBOX_MAX_MESSAGES || inbox_bytes >= INBOX_MAX_BYTES;
         let Some(s) = self.sessions.get_mut(&c) else {
             return;
         };
@@ -686,10 +789,15 @@ impl Endpoint {
         }
         s.record_datagram_in(now, len);
         let mut completed = Vec::new();
-        match s.handle_data(now, number, frames, &self.limits, budget, &mut completed) {
+        let room = session::Room {
+            reassembly: budget,
+            inbox_full,
+        };
+        match s.handle_data(now, number, frames, &self.limits, room, &mut completed) {
             DataOutcome::Malformed => return self.drop_datagram(from, "malformed frames"),
             DataOutcome::Duplicate => return,
             DataOutcome::HeldBack(why) => {
+                self.stats.datagrams_held_back += 1;
                 if !why.is_empty() {
                     let text = format!(
                         "{}: reliable data held back (not acked; the peer resends): {why} ({} messages, {} bytes queued; limits RecvBufferMessages {}, RecvBufferSize {}): call ReceiveMessagesOnChannel",
@@ -728,7 +836,9 @@ impl Endpoint {
                     data,
                 } => {
                     let full = s.queued_messages >= self.limits.recv_messages
-                        || s.queued_bytes + data.len() > self.limits.recv_bytes;
+                        || s.queued_bytes + data.len() > self.limits.recv_bytes
+                        || inbox_messages >= INBOX_MAX_MESSAGES
+                        || inbox_bytes + data.len() > INBOX_MAX_BYTES;
                     if full && !reliable {
                         self.stats.messages_dropped += 1;
                         let text = format!(
@@ -745,10 +855,12 @@ impl Endpoint {
                     }
                     s.queued_messages += 1;
                     s.queued_bytes += data.len();
+                    inbox_messages += 1;
+                    inbox_bytes += data.len();
                     s.open_channels.insert(channel);
                     let number = s.next_message_number;
                     s.next_message_number += 1;
-                    self.inbox.entry(channel).or_default().push_back(Message {
+                    self.inbox.push(Message {
                         data,
                         peer: s.key.clone(),
                         channel,
@@ -807,7 +919,7 @@ impl Endpoint {
                     let info = s.info(now).info;
                     let text = format!("{}: session failed: {why}", s.tag());
                     self.log(debug_output::IMPORTANT, text);
-                    self.events.push_back(Event::SessionFailed { info });
+                    self.push_event(Event::SessionFailed { info });
                 } else {
                     let text = format!(
                         "{}: closed by peer (end reason {reason}) while idle; session removed",
@@ -845,7 +957,7 @@ impl Endpoint {
                     };
                     self.log(level, text);
                     if event {
-                        self.events.push_back(Event::SessionFailed { info });
+                        self.push_event(Event::SessionFailed { info });
                     }
                 }
                 Some(TimerOutcome::IdleClosed) => {
@@ -875,11 +987,12 @@ impl Endpoint {
 
     /// The next datagram to send now (pacing permitting), or `None`.
     pub fn poll_transmit(&mut self, now: Instant) -> Option<Transmit> {
-        let t = self.next_transmit(now);
-        if t.is_some() {
-            self.stats.datagrams_sent += 1;
+        let mut t = self.next_transmit(now)?;
+        self.stats.datagrams_sent += 1;
+        if let Some(key) = &mut self.key {
+            t.payload = key.seal(&t.payload);
         }
-        t
+        Some(t)
     }
 
     fn next_transmit(&mut self, now: Instant) -> Option<Transmit> {
@@ -942,6 +1055,7 @@ impl Endpoint {
     }
 
     pub fn stats(&self) -> EndpointStats {
+        let (queued_messages, queued_bytes) = self.inbox.totals();
         EndpointStats {
             sessions: self.sessions.len() as u64,
             pending_requests: self
@@ -949,8 +1063,18 @@ impl Endpoint {
                 .values()
                 .filter(|s| s.phase == Phase::Requested)
                 .count() as u64,
+            queued_messages: queued_messages as u64,
+            queued_bytes: queued_bytes as u64,
+            reassembly_bytes: self.reassembly_bytes() as u64,
             ..self.stats.clone()
         }
+    }
+
+    fn reassembly_bytes(&self) -> usize {
+        self.sessions
+            .values()
+            .map(|s| s.recv.buffered_bytes())
+            .sum()
     }
 
     /// Closes every session (peers see `ClosedByPeer`, end reason 1001) and queues the close

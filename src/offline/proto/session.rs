@@ -99,6 +99,14 @@ pub enum TimerOutcome {
     RequestForgotten,
 }
 
+/// What the endpoint can still take for one data packet.
+pub struct Room {
+    /// Reassembly bytes left across every session.
+    pub reassembly: usize,
+    /// Every receive queue together is at its limit: hold back new reliable data too.
+    pub inbox_full: bool,
+}
+
 /// What a received data packet amounted to.
 pub enum DataOutcome {
     Malformed,
@@ -575,15 +583,14 @@ impl Session {
         Some(oldest.time + self.rtt.rto(self.rto_backoff) + ACK_DELAY)
     }
 
-    /// A data packet for this session. `budget` is the reassembly memory still available.
-    #[allow(clippy::too_many_arguments)]
+    /// A data packet for this session, within the `room` the endpoint has left.
     pub fn handle_data(
         &mut self,
         now: Instant,
         pn: u64,
         frames: &[u8],
         limits: &Limits,
-        budget: usize,
+        room: Room,
         completed: &mut Vec<Completed>,
     ) -> DataOutcome {
         let Some(frames) = wire::decode_frames(frames) else {
@@ -612,9 +619,12 @@ impl Session {
             }
             return DataOutcome::Duplicate;
         }
-        let full =
-            self.queued_messages >= limits.recv_messages || self.queued_bytes >= limits.recv_bytes;
-        let budget = budget.min(SESSION_REASSEMBLY_MAX.saturating_sub(self.recv.buffered_bytes()));
+        let full = room.inbox_full
+            || self.queued_messages >= limits.recv_messages
+            || self.queued_bytes >= limits.recv_bytes;
+        let budget = room
+            .reassembly
+            .min(SESSION_REASSEMBLY_MAX.saturating_sub(self.recv.buffered_bytes()));
         let mut need = 0usize;
         for f in &frames {
             if let Frame::Segment(seg) = f {

@@ -975,3 +975,77 @@ fn raising_the_send_rate_takes_effect_on_a_live_session() {
     let info = p.a.session_info(p.now, &Identity::SteamId(id_b()));
     assert_eq!(info.status.send_rate_bytes_per_second, 4_000_000);
 }
+
+fn keyed_pair(key_a: Option<&[u8]>, key_b: Option<&[u8]>) -> Pair {
+    let mut p = Pair::new(ConfigTable::default());
+    p.a.set_packet_key(key_a.map(|k| crypto::PacketKey::new(k, [1; 16])));
+    p.b.set_packet_key(key_b.map(|k| crypto::PacketKey::new(k, [2; 16])));
+    p
+}
+
+#[test]
+fn peers_with_the_same_key_talk_and_every_datagram_is_sealed() {
+    let mut p = keyed_pair(Some(b"lan party"), Some(b"lan party"));
+    p.connect();
+    assert_eq!(p.send_ab(b"sealed", send::RELIABLE_NO_NAGLE, 1), result::OK);
+    let mut sent = Vec::new();
+    while let Some(t) = p.a.poll_transmit(p.now) {
+        sent.push(t.clone());
+        p.put(p.a_addr, t);
+    }
+    assert!(!sent.is_empty());
+    for t in &sent {
+        assert!(crypto::is_sealed(&t.payload));
+        assert!(
+            !t.payload.windows(6).any(|w| w == b"sealed"),
+            "plaintext on the wire"
+        );
+    }
+    p.drive_for(Duration::from_millis(100));
+    let got = p.b.receive_messages_on_channel(1, 10);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].data, b"sealed");
+    assert_eq!(p.b.stats().datagrams_unauthenticated, 0);
+}
+
+#[test]
+fn peers_with_different_keys_or_one_without_never_connect() {
+    for (ka, kb) in [
+        (Some(&b"key one"[..]), Some(&b"key two"[..])),
+        (Some(&b"key one"[..]), None),
+        (None, Some(&b"key two"[..])),
+    ] {
+        let mut p = keyed_pair(ka, kb);
+        assert_eq!(p.send_ab(b"hi", send::RELIABLE, 0), result::OK);
+        p.drive_for(Duration::from_secs(12));
+        assert_eq!(p.b.stats().sessions, 0, "b took a session ({ka:?}, {kb:?})");
+        assert!(requests(&p.events_b) == 0);
+        assert!(p.b.stats().datagrams_unauthenticated > 0);
+        assert_eq!(p.b.stats().challenges_sent, 0);
+        let f = failed(&p.events_a);
+        assert_eq!(f.len(), 1, "a's session fails after TimeoutInitial");
+        assert_eq!(f[0].1.end_reason, end::MISC_TIMEOUT);
+    }
+}
+
+#[test]
+fn a_forged_hello_claiming_another_steamid_is_refused_without_the_key() {
+    let mut p = keyed_pair(Some(b"k"), Some(b"k"));
+    let before = p.b.stats();
+    // Whoever lacks the key can only send plain datagrams (or garbage posing as sealed ones).
+    let hello = wire::encode_hello(77, id_a(), id_b());
+    p.b.handle_datagram(p.now, p.a_addr, &hello);
+    let mut fake = crypto::SEALED_MAGIC.to_vec();
+    fake.extend_from_slice(&[0u8; 80]);
+    p.b.handle_datagram(p.now, p.a_addr, &fake);
+    let after = p.b.stats();
+    assert_eq!(
+        after.datagrams_unauthenticated - before.datagrams_unauthenticated,
+        2
+    );
+    assert_eq!(after.challenges_sent, 0);
+    assert!(
+        p.b.poll_transmit(p.now).is_none(),
+        "nothing goes back to a forger"
+    );
+}
