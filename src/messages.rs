@@ -128,6 +128,12 @@ pub trait Backend {
         100
     }
 
+    /// `Steam.Extra.GetStats`: the backend's counters by name (offline: datagrams, drops,
+    /// sessions, queues and their limits); Steam exposes none.
+    fn stats(&mut self) -> Vec<(&'static str, i64)> {
+        Vec::new()
+    }
+
     /// Closes every session (peers see them closed), frees sockets and threads.
     fn shutdown(&mut self);
 }

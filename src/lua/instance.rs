@@ -100,6 +100,19 @@ impl Parts {
         })
     }
 
+    /// `Extra.GetStats()`: the backend's counters as a table (empty on Steam).
+    pub fn get_stats(&self, lua: &Lua) -> mlua::Result<Function> {
+        let slot = self.slot.clone();
+        export(lua, "GetStats", Arity::One, move |lua, a| {
+            let stats = slot.with(a, |b| b.stats())?;
+            let t = lua.create_table_with_capacity(0, stats.len())?;
+            for (name, value) in stats {
+                t.raw_set(name, value)?;
+            }
+            Ok(t)
+        })
+    }
+
     /// Puts the shared pieces into `t` under luasteam's names.
     pub fn fill(&self, lua: &Lua, t: &Table) -> mlua::Result<()> {
         t.set("NetworkingMessages", &self.messages)?;

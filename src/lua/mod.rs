@@ -105,6 +105,7 @@ fn steam_messages(lua: &Lua) -> mlua::Result<Table> {
         "NewOfflineInstance",
         export(lua, "NewOfflineInstance", Arity::Var, new_offline_instance)?,
     )?;
+    extra.set("GetStats", client.get_stats(lua)?)?;
     #[cfg(feature = "test-hooks")]
     extra.set("_Test", instance::test_hooks(lua, &client.slot)?)?;
     steam.set("Extra", extra)?;
@@ -179,6 +180,7 @@ fn new_offline_instance(lua: &Lua, a: &Args) -> Ret<(Option<Table>, Option<Strin
         "SetDebugOutput",
         export(lua, "SetDebugOutput", Arity::Zero, utils::set_debug_output)?,
     )?;
+    extra.set("GetStats", parts.get_stats(lua)?)?;
     #[cfg(feature = "test-hooks")]
     extra.set("_Test", instance::test_hooks(lua, &parts.slot)?)?;
     t.set("Extra", extra)?;

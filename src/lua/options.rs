@@ -1,5 +1,5 @@
 //! `Steam.Init([opts])` and `NewOfflineInstance(opts)` options, and the environment variables
-//! that set the same (`STEAM_MESSAGES_BACKEND`, `_STEAMID`, `_PORT`, `_PEERS`).
+//! that set the same (`STEAM_MESSAGES_BACKEND`, `_STEAMID`, `_PORT`, `_PEERS`, `_KEY`).
 
 use super::edge::{Args, Fail, Ret};
 use super::uint64::{parse_decimal, Uint64};
@@ -76,6 +76,9 @@ pub fn read(a: &Args, i: usize, default_backend: BackendChoice) -> Ret<InitOptio
     }
     if let Some(peers) = env("STEAM_MESSAGES_PEERS") {
         out.offline.peers = peers.split(',').filter_map(parse_peer).collect();
+    }
+    if let Some(key) = env("STEAM_MESSAGES_KEY") {
+        out.offline.key = Some(key.into_bytes());
     }
     let Some(t) = a.opt_table(i)? else {
         return Ok(out);
@@ -183,6 +186,19 @@ fn read_table(a: &Args, i: usize, t: &Table, out: &mut InitOptions) -> Ret<()> {
                 &other,
             ))
         }
+    }
+    match field("key")? {
+        Value::Nil => {}
+        Value::String(s) if !s.as_bytes().is_empty() => {
+            out.offline.key = Some(s.as_bytes().to_vec());
+        }
+        Value::String(_) => {
+            return Err(a.bad(
+                i,
+                "opts.key: a non-empty string expected (an empty key would protect nothing)",
+            ))
+        }
+        other => return Err(bad_field(a, i, "key", "string", &other)),
     }
     match field("netsim")? {
         Value::Nil => {}

@@ -3,6 +3,8 @@
 use super::directory::Directory;
 use super::driver::{self, Shared};
 use super::options::OfflineOptions;
+use super::proto::crypto::PacketKey;
+use super::proto::secret::Secret;
 use super::proto::Endpoint;
 use crate::config::{ConfigTable, ConfigValue};
 use crate::identity::Identity;
@@ -27,8 +29,8 @@ pub struct OfflineBackend {
     debug: VecDeque<DebugLine>,
 }
 
-/// Entropy for connection ids and the cookie secret: std's per-process random hash keys mixed
-/// with the clock and pid, so no extra dependency is needed for a non-cryptographic seed.
+/// 64 random bits: std's random hash keys (seeded from the OS once per thread, and different
+/// for every `RandomState`) hashing the clock and pid, so no extra dependency is needed.
 fn random_seed() -> u64 {
     let mut h = RandomState::new().build_hasher();
     h.write_u128(
@@ -72,7 +74,16 @@ impl OfflineBackend {
             config.set(*key, value);
         }
         let epoch = Instant::now();
-        let endpoint = Endpoint::new(steam_id, config, epoch, seed);
+        // The secret behind cookies and connection ids: 128 bits, none of them from `seed`,
+        // which the SteamID above may show.
+        let secret = Secret::new(random_seed(), random_seed());
+        let mut endpoint = Endpoint::with_secret(steam_id, config, epoch, secret);
+        if let Some(key) = &opts.key {
+            let mut prefix = [0u8; 16];
+            prefix[..8].copy_from_slice(&random_seed().to_le_bytes());
+            prefix[8..].copy_from_slice(&random_seed().to_le_bytes());
+            endpoint.set_packet_key(Some(PacketKey::new(key, prefix)));
+        }
         let directory = Directory::open().ok();
         // Peers on this machine reach us on loopback even when we listen on every interface.
         let announce = if local.ip().is_unspecified() {
@@ -220,6 +231,15 @@ impl Backend for OfflineBackend {
         Instant::now()
             .saturating_duration_since(self.shared.epoch)
             .as_micros() as i64
+    }
+
+    fn stats(&mut self) -> Vec<(&'static str, i64)> {
+        let stats = self.shared.lock().endpoint.stats();
+        stats
+            .named()
+            .into_iter()
+            .map(|(k, v)| (k, v.min(i64::MAX as u64) as i64))
+            .collect()
     }
 
     fn shutdown(&mut self) {

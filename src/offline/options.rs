@@ -18,6 +18,8 @@ pub struct OfflineOptions {
     pub config: Vec<(i32, ConfigValue)>,
     /// A game-server identity (`GameServerInit`) rather than a user's.
     pub game_server: bool,
+    /// `opts.key`: every datagram sealed with it; peers without the same key cannot talk to us.
+    pub key: Option<Vec<u8>>,
 }
 
 impl Default for OfflineOptions {
@@ -30,6 +32,7 @@ impl Default for OfflineOptions {
             peers: Vec::new(),
             config: Vec::new(),
             game_server: false,
+            key: None,
         }
     }
 }
