@@ -200,6 +200,11 @@ fn read_table(a: &Args, i: usize, t: &Table, out: &mut InitOptions) -> Ret<()> {
         }
         other => return Err(bad_field(a, i, "key", "string", &other)),
     }
+    match field("directory")? {
+        Value::Nil => {}
+        Value::Boolean(b) => out.offline.use_directory = b,
+        other => return Err(bad_field(a, i, "directory", "boolean", &other)),
+    }
     match field("netsim")? {
         Value::Nil => {}
         Value::Table(sim) => read_netsim(a, i, &sim, &mut out.offline.config)?,

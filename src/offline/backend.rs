@@ -84,7 +84,11 @@ impl OfflineBackend {
             prefix[8..].copy_from_slice(&random_seed().to_le_bytes());
             endpoint.set_packet_key(Some(PacketKey::new(key, prefix)));
         }
-        let directory = Directory::open().ok();
+        let directory = if opts.use_directory {
+            Directory::open().ok()
+        } else {
+            None
+        };
         // Peers on this machine reach us on loopback even when we listen on every interface.
         let announce = if local.ip().is_unspecified() {
             SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), local.port())
@@ -101,6 +105,7 @@ impl OfflineBackend {
                 endpoint,
                 socket,
                 directory,
+                opts.peers.clone(),
                 epoch,
                 seed ^ 0x9e37_79b9_7f4a_7c15,
             )

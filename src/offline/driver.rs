@@ -4,6 +4,7 @@
 //! calls take the lock briefly, flush what they queued themselves, and never wait on the network.
 
 use super::directory::Directory;
+use super::lan::{LanLocator, LanPacket};
 use super::netsim::{Direction, Netsim};
 use super::proto::Endpoint;
 use crate::identity::Identity;
@@ -25,6 +26,7 @@ pub struct Core {
     pub endpoint: Endpoint,
     pub netsim: Netsim,
     last_resolve: Instant,
+    lan: LanLocator,
 }
 
 pub struct Shared {
@@ -44,6 +46,7 @@ impl Shared {
         endpoint: Endpoint,
         socket: UdpSocket,
         directory: Option<Directory>,
+        lan_peers: Vec<SocketAddr>,
         epoch: Instant,
         seed: u64,
     ) -> std::io::Result<Shared> {
@@ -58,6 +61,7 @@ impl Shared {
                 endpoint,
                 netsim: Netsim::new(seed),
                 last_resolve: epoch,
+                lan: LanLocator::new(lan_peers),
             }),
             socket,
             wake_addr,
@@ -118,6 +122,10 @@ impl Shared {
 
     /// Feeds one received datagram to the core (through the netsim when it is active).
     fn receive(&self, core: &mut Core, now: Instant, from: SocketAddr, payload: &[u8]) {
+        if let Some(packet) = LanPacket::decode(payload) {
+            self.on_lan_packet(core, now, from, packet);
+            return;
+        }
         if Netsim::is_idle(core.endpoint.config()) {
             core.endpoint.handle_datagram(now, from, payload);
         } else {
@@ -139,15 +147,34 @@ impl Shared {
         self.flush(core, now);
     }
 
-    /// Gives the core addresses for the peers it is waiting on, from the directory.
+    /// Gives the core addresses for the peers it is waiting on: from the directory, else by
+    /// asking the LAN peers the game listed.
     fn resolve(&self, core: &mut Core, now: Instant) {
-        let Some(dir) = &self.directory else { return };
+        let mut unplaced = Vec::new();
         for peer in core.endpoint.unresolved_peers() {
             if let Identity::SteamId(id) = peer {
-                if let Some(addr) = dir.lookup(id) {
-                    core.endpoint.set_peer_address(now, &peer, addr);
+                match self.directory.as_ref().and_then(|d| d.lookup(id)) {
+                    Some(addr) => core.endpoint.set_peer_address(now, &peer, addr),
+                    None => unplaced.push(id),
                 }
             }
+        }
+        for (dest, query) in core.lan.queries(now, &unplaced) {
+            let _ = self.socket.send_to(&query, dest);
+        }
+    }
+
+    /// A LAN query for our SteamID gets our answer; an answer we asked for places that peer.
+    fn on_lan_packet(&self, core: &mut Core, now: Instant, from: SocketAddr, packet: LanPacket) {
+        match packet {
+            LanPacket::Query(id) if id == core.endpoint.local_steam_id() => {
+                let _ = self.socket.send_to(&LanPacket::Answer(id).encode(), from);
+            }
+            LanPacket::Answer(id) if core.lan.asked_for(id) => {
+                core.endpoint
+                    .set_peer_address(now, &Identity::SteamId(id), from);
+            }
+            _ => {}
         }
     }
 

@@ -5,6 +5,7 @@
 mod backend;
 pub mod directory;
 pub mod driver;
+pub mod lan;
 pub mod netsim;
 pub mod options;
 pub mod proto;

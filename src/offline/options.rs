@@ -16,6 +16,9 @@ pub struct OfflineOptions {
     pub peers: Vec<SocketAddr>,
     /// Configuration values set before the first session (netsim settings among them).
     pub config: Vec<(i32, ConfigValue)>,
+    /// Find and announce peers on this machine through the per-user directory (`opts.directory`,
+    /// on by default; off leaves only `ip:` identities and `peers`).
+    pub use_directory: bool,
     /// A game-server identity (`GameServerInit`) rather than a user's.
     pub game_server: bool,
     /// `opts.key`: every datagram sealed with it; peers without the same key cannot talk to us.
@@ -32,6 +35,7 @@ impl Default for OfflineOptions {
             peers: Vec::new(),
             config: Vec::new(),
             game_server: false,
+            use_directory: true,
             key: None,
         }
     }
