@@ -6,12 +6,13 @@
 #   make demo [LUA=lua5.4]    build, then run examples/demo.sh: two peers on the offline backend
 #   make rock-smoke           luarocks make into temporary trees for LUAS, require from each
 #   make check                readelf checks of build/<LUA>/steam_messages.so
+#   make bench [LUA=lua5.4]   build, then bench/run.sh: module vs LÖVE's enet vs raw UDP, one table
 #   make clean / distclean    remove build/ and build-test/ / and cargo's target/ too
 LUA ?= lua5.4
 LUAS ?= lua5.1 lua5.4 luajit
 export LUAS
 
-.PHONY: build all test-build test demo rock-smoke check clean distclean
+.PHONY: build all test-build test demo bench rock-smoke check clean distclean
 
 build:
 	scripts/build.sh $(LUA)
@@ -27,6 +28,9 @@ test:
 
 demo:
 	scripts/demo.sh $(LUA)
+
+bench: build
+	LUA=$(LUA) bench/run.sh
 
 rock-smoke:
 	scripts/rock-smoke.sh $(LUAS)
