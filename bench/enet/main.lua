@@ -79,9 +79,8 @@ function love.load(args)
     else
       local stop = t0 + dur
       repeat
-        if not reliable or sent - acked < window then
-          for _ = 1, 64 do peer:send(data, 0, flag); sent = sent + 1 end
-        end
+        local room = reliable and math.min(64, window - (sent - acked)) or 64
+        for _ = 1, room do peer:send(data, 0, flag); sent = sent + 1 end
         pump()
       until now() >= stop
       res.secs = now() - t0
