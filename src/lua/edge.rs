@@ -151,6 +151,7 @@ where
 {
     let raw = lua.create_function(move |lua, values: MultiValue| {
         let args = Args {
+            lua: lua.clone(),
             name,
             method,
             values: values.into_iter().collect(),
@@ -174,6 +175,7 @@ where
 {
     let raw = lua.create_function(move |lua, values: MultiValue| {
         let args = Args {
+            lua: lua.clone(),
             name,
             method: false,
             values: values.into_iter().collect(),
@@ -186,6 +188,8 @@ where
 
 /// The arguments of one call, with checks that word their errors as `luaL_check*` does.
 pub struct Args {
+    /// For `luaL_checklstring`'s number-to-string conversion, which differs between Luas.
+    lua: Lua,
     name: &'static str,
     method: bool,
     values: Vec<Value>,
@@ -277,8 +281,12 @@ impl Args {
     pub fn bytes(&self, i: usize) -> Ret<Vec<u8>> {
         match self.get(i) {
             Value::String(s) => Ok(s.as_bytes().to_vec()),
-            Value::Integer(n) => Ok(n.to_string().into_bytes()),
-            Value::Number(n) => Ok(lua_number_text(*n).into_bytes()),
+            // Lua's own conversion (`%.14g`, `1.0` on 5.4, `-nan`...), so the bytes sent are
+            // the ones `tostring` shows the caller.
+            v @ (Value::Integer(_) | Value::Number(_)) => match self.lua.coerce_string(v.clone()) {
+                Ok(Some(s)) => Ok(s.as_bytes().to_vec()),
+                _ => Err(self.type_error(i, "string")),
+            },
             _ => Err(self.type_error(i, "string")),
         }
     }
@@ -322,14 +330,5 @@ pub fn type_name(v: &Value) -> String {
         Value::Error(_) => "userdata".to_owned(),
         Value::Other(_) => "cdata".to_owned(),
         other => other.type_name().to_owned(),
-    }
-}
-
-/// How Lua prints a number (`%.14g`), for numbers passed where a string is expected.
-fn lua_number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
     }
 }
