@@ -6,6 +6,8 @@
 -- For LuaJIT, point luarocks at it (see README, "Install with luarocks"):
 --   luarocks --lua-version 5.1 make rockspec/steam-messages-dev-1.rockspec \
 --       LUA=/usr/bin/luajit LUA_INCDIR=/usr/include/luajit-2.1
+-- A source rock to install elsewhere: scripts/rock-pack.sh (luarocks pack of this rockspec with the
+-- checkout as its source) writes dist/steam-messages-dev-1.src.rock; `luarocks install` that file.
 -- Needs Rust (cargo >= 1.88). Run from the checkout's top directory.
 rockspec_format = "3.0"
 package = "steam-messages"
@@ -38,4 +40,7 @@ build = {
    -- Copies the staged libraries into the rock's lib dir and any pure-Lua files under lua/ into its
    -- Lua dir; luarocks deploys both into <tree>/lib/lua/<ver>/ and <tree>/share/lua/<ver>/.
    install_command = [[bash scripts/rock-build.sh install "$(LUA)" "$(LUA_INCDIR)" "$(LIBDIR)" "$(LUADIR)"]],
+   -- The LuaLS annotations (types/steam_messages.lua) go to the rock's own directory:
+   -- `luarocks show --rock-dir steam-messages`/types, for an editor's workspace.library.
+   copy_directories = { "types" },
 }
