@@ -5,7 +5,8 @@
 # Usage: scripts/build.sh [--test-hooks] [--out DIR] LUA...
 #   LUA is lua5.1, lua5.2, lua5.3, lua5.4 or luajit. Cargo builds in release into target/<lua>/ so
 #   builds for different Luas never invalidate each other; --test-hooks adds the `test-hooks` feature
-#   and makes the default out dir build-test/ instead of build/.
+#   and makes the default out dir build-test/ instead of build/. SM_CARGO_TARGET_ROOT (an absolute
+#   path) replaces target/: a rock unpacked elsewhere can reuse a checkout's compiled dependencies.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$SM_ROOT"
@@ -30,7 +31,7 @@ command -v cargo >/dev/null || die "cargo not found: run scripts/setup.sh, or in
 for lua in "$@"; do
     feature=$(lua_feature "$lua") || die "unknown Lua '$lua' (want lua5.1, lua5.2, lua5.3, lua5.4 or luajit)"
     [ $hooks = 1 ] && feature="$feature,test-hooks"
-    target="target/$lua"
+    target="${SM_CARGO_TARGET_ROOT:-target}/$lua"
     echo "==> cargo build --release --features $feature --target-dir $target"
     cargo build --release -j"$CARGO_JOBS" --features "$feature" --target-dir "$target"
 
