@@ -40,6 +40,7 @@ local my = { x = 100, y = 100, states = 0, events = 0 }
 local log = {}
 local started, sent_events, quitting = 0, 0, false
 local lost_at  -- headless: when a peer was lost (the game quits a second later)
+local next_call = 0  -- join: when to (re)call the host if there is no session
 local failure  -- text shown (or printed) when the module could not start
 
 local STATE_NAMES = {
@@ -94,10 +95,7 @@ local function start_network()
     lost_at = lost_at or (love.timer.getTime() - started)
   end)
 
-  if role == "join" then
-    peer_to_call = net:watch(os.getenv("SM_LOVE_PEER") or HOST_ID)
-    net:send(peer_to_call, "hello from " .. tostring(me), net.RELIABLE, EVENT_CHANNEL)
-  end
+  if role == "join" then peer_to_call = net:watch(os.getenv("SM_LOVE_PEER") or HOST_ID) end
   say("ready role=%s steamid=%s backend=%s", role, tostring(me), Steam.GetBackend())
   return true
 end
@@ -144,6 +142,17 @@ function love.update(dt)
     if down("right", "d") then my.x = my.x + speed end
     if down("up", "w") then my.y = my.y - speed end
     if down("down", "s") then my.y = my.y + speed end
+  end
+
+  -- The joiner calls the host, and calls again while there is no session (the host was not up
+  -- yet, or left and came back): a failed session restarts with AutoRestartBrokenSession.
+  if role == "join" and t >= next_call then
+    local state = net:status(peer_to_call).state
+    if state == 0 or state > Steam.k_ESteamNetworkingConnectionState_Connected then
+      net:send(peer_to_call, "hello from " .. tostring(me),
+        net.RELIABLE + Steam.k_nSteamNetworkingSend_AutoRestartBrokenSession, EVENT_CHANNEL)
+    end
+    next_call = t + 2
   end
 
   net:update()
