@@ -174,7 +174,7 @@ describe("LuaLS annotations (" .. META .. ")", function()
       msg:Release()
     end)
 
-    it("annotate the info and status tables and both callbacks' data, as the module fills them", function()
+    it("annotate the info, status and stats tables and both callbacks' data, as the module fills them", function()
       local request, failed
       B.NetworkingMessages.OnSteamNetworkingMessagesSessionRequest = function(data)
         request = data
@@ -199,6 +199,8 @@ describe("LuaLS annotations (" .. META .. ")", function()
         set_of(table.concat(keys(failed.m_info), " "), "%S+"), classes.SteamNetConnectionInfo_t)
       assert_same_names("SteamNetConnectionRealTimeStatus_t", set_of(table.concat(keys(status), " "), "%S+"),
         classes.SteamNetConnectionRealTimeStatus_t)
+      assert_same_names("steam_messages.Stats", set_of(table.concat(keys(A.Extra.GetStats()), " "), "%S+"),
+        classes["steam_messages.Stats"])
     end)
   end)
 

@@ -142,8 +142,34 @@ function SteamNetworkingMessage_t:GetIdentityPeer() end
 ---@field appid? integer
 ---@field port? integer offline UDP port, 0 = any (env STEAM_MESSAGES_PORT)
 ---@field bind? string address to listen on, default "127.0.0.1"; LAN play needs "0.0.0.0"
----@field peers? string[] LAN peers as "host:port" (env STEAM_MESSAGES_PEERS, comma-separated)
+---@field peers? string[] LAN peers as "host:port", asked for a SteamID the directory cannot place (env STEAM_MESSAGES_PEERS, comma-separated)
 ---@field netsim? steam_messages.NetSim fake network conditions (offline)
+---@field key? string offline: a pre-shared key; every datagram is authenticated and encrypted with it (env STEAM_MESSAGES_KEY)
+---@field directory? boolean offline: false turns off the per-user peer directory (only `peers` and `ip:` identities find peers)
+
+---The offline endpoint's counters (Steam.Extra.GetStats); an empty table on Steam.
+---@class steam_messages.Stats
+---@field datagrams_received integer
+---@field datagrams_sent integer
+---@field datagrams_dropped integer
+---@field datagrams_unauthenticated integer datagrams that failed the `key` check
+---@field datagrams_held_back integer
+---@field messages_dropped integer
+---@field challenges_sent integer
+---@field handshakes_refused integer
+---@field sessions_refused integer
+---@field requests_refused integer
+---@field events_dropped integer
+---@field sessions integer current sessions
+---@field pending_requests integer current unanswered session requests
+---@field queued_messages integer received messages waiting to be read
+---@field queued_bytes integer
+---@field reassembly_bytes integer
+---@field max_sessions integer
+---@field max_pending_requests integer
+---@field max_queued_messages integer
+---@field max_queued_bytes integer
+---@field max_reassembly_bytes integer
 
 ---Send-side network simulation; any `FakePacket*` / `FakeRateLimit_*` config name is taken too.
 ---@class steam_messages.NetSim
@@ -262,11 +288,16 @@ function Extra.NewOfflineInstance(opts) end
 ---@param fn? fun(level: integer, text: string)
 function Extra.SetDebugOutput(level, fn) end
 
+---The endpoint's counters and levels (the global backend's; an instance's own in its Extra).
+---@return steam_messages.Stats stats
+function Extra.GetStats() end
+
 ---The `Extra` of an offline instance.
 ---@class steam_messages.InstanceExtra
 local InstanceExtra = {}
 InstanceExtra.ParseUint64 = Extra.ParseUint64
 InstanceExtra.SetDebugOutput = Extra.SetDebugOutput
+InstanceExtra.GetStats = Extra.GetStats
 
 ---The SDK constants, with the SDK numbers; every one is on the Steam table and on each offline instance.
 ---@class steam_messages.Constants

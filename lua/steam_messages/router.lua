@@ -270,7 +270,9 @@ function Router:update()
         local handler = self.handlers[ch]
         if handler then
           local peer = msg.m_identityPeer
-          self:watch(peer)
+          local p = self.peers[key_of(self:watch(peer))]
+          -- A peer's first message comes after its connected event.
+          if p.state ~= CONNECTED then self:_refresh(p) end
           handler(msg.m_pData, peer, msg)
         end
         msg:Release()
@@ -278,11 +280,13 @@ function Router:update()
       end
     until n < self.batch
   end
-  for _, p in pairs(self.peers) do
-    local state, info, status = nm.GetSessionConnectionInfo(p.identity)
-    self:_observe(p.identity, state, info, status)
-  end
+  for _, p in pairs(self.peers) do self:_refresh(p) end
   return handled
+end
+
+function Router:_refresh(p)
+  local state, info, status = self.nm.GetSessionConnectionInfo(p.identity)
+  self:_observe(p.identity, state, info, status)
 end
 
 --- The tracked peers' session status, in no particular order.
