@@ -156,7 +156,7 @@ function love.update(dt)
   end
 
   net:update()
-  net:broadcast(string.format("%d %d", my.x, my.y), net.UNRELIABLE, STATE_CHANNEL)
+  net:broadcast(string.format("%d %d", math.floor(my.x), math.floor(my.y)), net.UNRELIABLE, STATE_CHANNEL)
 
   if headless and ((test_seconds and t > test_seconds) or (lost_at and t > lost_at + 1)) then
     love.event.quit(0)
