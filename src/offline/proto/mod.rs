@@ -240,6 +240,16 @@ impl Endpoint {
         }
     }
 
+    /// The address a live (not failed) session with `peer` already sends to: a send to it needs
+    /// no directory lookup, since `set_address` keeps the first address anyway.
+    pub fn peer_address(&self, peer: &Identity) -> Option<SocketAddr> {
+        let s = self.sessions.get(self.by_key.get(peer)?)?;
+        if s.phase == Phase::Failed {
+            return None;
+        }
+        s.addr
+    }
+
     /// Replaces the configuration; takes effect on live sessions where Steam's does.
     pub fn set_config(&mut self, config: ConfigTable) {
         self.limits = Limits::from_config(&config);
