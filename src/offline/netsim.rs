@@ -74,7 +74,9 @@ impl Netsim {
 
     /// True when every fake-network value is at its default (the driver then skips the netsim).
     pub fn is_idle(config: &ConfigTable) -> bool {
-        let defaults = ConfigTable::default();
+        // Called for every datagram: build the default table once, not per call.
+        static DEFAULTS: std::sync::OnceLock<ConfigTable> = std::sync::OnceLock::new();
+        let defaults = DEFAULTS.get_or_init(ConfigTable::default);
         [SEND, RECV]
             .iter()
             .flat_map(|k| {
