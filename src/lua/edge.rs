@@ -154,7 +154,7 @@ where
             lua: lua.clone(),
             name,
             method,
-            values: values.into_iter().collect(),
+            values,
         };
         guarded(lua, name, || f(lua, &args))
     })?;
@@ -178,7 +178,7 @@ where
             lua: lua.clone(),
             name,
             method: false,
-            values: values.into_iter().collect(),
+            values,
         };
         guarded(lua, name, || getter(lua, &args))
     })?;
@@ -192,7 +192,8 @@ pub struct Args {
     lua: Lua,
     name: &'static str,
     method: bool,
-    values: Vec<Value>,
+    /// Kept as mlua hands them over: collecting them into a `Vec` cost an allocation per call.
+    values: MultiValue,
 }
 
 /// Numbers above this lost precision in a double before they reached us.
@@ -288,6 +289,15 @@ impl Args {
                 _ => Err(self.type_error(i, "string")),
             },
             _ => Err(self.type_error(i, "string")),
+        }
+    }
+
+    /// Like `bytes`, but lends a Lua string's bytes to `f` instead of copying them (the hot
+    /// path of `SendMessageToUser`: the core copies the payload once, into its send buffer).
+    pub fn with_bytes<R>(&self, i: usize, f: impl FnOnce(&[u8]) -> Ret<R>) -> Ret<R> {
+        match self.get(i) {
+            Value::String(s) => f(&s.as_bytes()),
+            _ => f(&self.bytes(i)?),
         }
     }
 

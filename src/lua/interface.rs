@@ -19,19 +19,20 @@ pub fn networking_messages(lua: &Lua, slot: &Rc<Slot>) -> mlua::Result<Table> {
         "SendMessageToUser",
         export(lua, "SendMessageToUser", Arity::One, move |_, a| {
             let peer = a.identity(1)?;
-            let data = a.bytes(2)?;
-            let len = a.integer(3, 0, i64::MAX)?;
-            if len as u64 > data.len() as u64 {
-                return Err(a.bad(
-                    3,
-                    format!("size {len} is larger than the data ({} bytes)", data.len()),
-                ));
-            }
-            let flags = a.int32(4)?;
-            let channel = a.integer(5, 0, i32::MAX as i64)? as i32;
-            let payload = &data[..len as usize];
-            s.with(a, |b| {
-                b.send_message_to_user(&peer, payload, flags, channel)
+            a.with_bytes(2, |data| {
+                let len = a.integer(3, 0, i64::MAX)?;
+                if len as u64 > data.len() as u64 {
+                    return Err(a.bad(
+                        3,
+                        format!("size {len} is larger than the data ({} bytes)", data.len()),
+                    ));
+                }
+                let flags = a.int32(4)?;
+                let channel = a.integer(5, 0, i32::MAX as i64)? as i32;
+                let payload = &data[..len as usize];
+                s.with(a, |b| {
+                    b.send_message_to_user(&peer, payload, flags, channel)
+                })
             })
         })?,
     )?;
