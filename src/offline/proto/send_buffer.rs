@@ -2,10 +2,19 @@
 //! retransmitted fragment is the same bytes at the same offset), per-channel reliable sequence
 //! numbers, and what is sent but unacked.
 
-use std::collections::{BTreeMap, VecDeque};
+use super::recv_buffer::REORDER_WINDOW;
+use std::collections::{BTreeMap, HashSet, VecDeque};
+
+/// Reliable bytes sent and not yet acked at most. The receiver does not ack what it has no room
+/// for, so sending past what it can take only turns into loss and retransmission (a flood at
+/// 0x10000000 B/s once left megabytes unacked and the session crawling for seconds).
+pub const MAX_IN_FLIGHT_BYTES: usize = 1 << 20;
+/// Messages from the oldest one not yet acked to the next new one at most: well inside the
+/// receiver's reorder window, past which it holds whole packets back.
+pub const MAX_IN_FLIGHT_MESSAGES: u64 = REORDER_WINDOW / 2;
 
 /// One fragment of one reliable message, as a sent packet remembers it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FragRef {
     msg: u64,
     frag: u32,
@@ -50,6 +59,8 @@ pub struct SendBuffer {
     /// Unsent messages and the next fragment of the first one.
     queue: VecDeque<(u64, u32)>,
     retransmit: VecDeque<FragRef>,
+    /// What `retransmit` holds, so a loss is queued once without scanning the queue.
+    queued_resend: HashSet<FragRef>,
     next_seq: BTreeMap<i32, u64>,
     next_unreliable: u64,
     unsent_reliable: usize,
@@ -132,28 +143,46 @@ impl SendBuffer {
         self.msgs.clear();
         self.queue.clear();
         self.retransmit.clear();
+        self.queued_resend.clear();
         self.unsent_reliable = 0;
         self.unsent_unreliable = 0;
         self.unacked_reliable = 0;
     }
 
+    /// True while new data may go out: the in-flight limits above are not reached.
+    pub fn window_open(&self) -> bool {
+        if self.unacked_reliable >= MAX_IN_FLIGHT_BYTES {
+            return false;
+        }
+        match (self.msgs.first_key_value(), self.queue.front()) {
+            (Some((&oldest, _)), Some(&(next, _))) => next - oldest < MAX_IN_FLIGHT_MESSAGES,
+            _ => true,
+        }
+    }
+
+    fn pop_retransmit(&mut self) {
+        if let Some(f) = self.retransmit.pop_front() {
+            self.queued_resend.remove(&f);
+        }
+    }
+
     /// The next fragment to send if it fits in `space` payload bytes: lost fragments first,
-    /// then new data when `allow_new`.
+    /// then new data when `allow_new` and the window is open.
     pub fn next_segment(&mut self, space: usize, allow_new: bool) -> Option<OutSegment<'_>> {
         while let Some(&f) = self.retransmit.front() {
             let Some(m) = self.msgs.get(&f.msg) else {
-                self.retransmit.pop_front();
+                self.pop_retransmit();
                 continue;
             };
             if m.acked.get(f.frag as usize).copied().unwrap_or(true) {
-                self.retransmit.pop_front();
+                self.pop_retransmit();
                 continue;
             }
             let (s, e) = m.range(f.frag);
             if e - s > space {
                 return None;
             }
-            self.retransmit.pop_front();
+            self.pop_retransmit();
             let m = self.msgs.get(&f.msg)?;
             return Some(OutSegment {
                 reliable: true,
@@ -165,7 +194,7 @@ impl SendBuffer {
                 frag: Some(f),
             });
         }
-        if !allow_new {
+        if !allow_new || !self.window_open() {
             return None;
         }
         let &(id, frag) = self.queue.front()?;
@@ -239,7 +268,7 @@ impl SendBuffer {
             .get(&f.msg)
             .and_then(|m| m.acked.get(f.frag as usize))
             .is_some_and(|acked| !acked);
-        if pending && !self.retransmit.contains(&f) {
+        if pending && self.queued_resend.insert(f) {
             self.retransmit.push_back(f);
         }
     }

@@ -427,7 +427,8 @@ impl Session {
     fn data_packet(&mut self, now: Instant, limits: &Limits) -> Option<Vec<u8>> {
         let ack_due = self.ack_due(now);
         let nagle_ok = self.nagle_ok(now, limits);
-        let want_data = self.send.has_retransmit() || (self.send.has_unsent() && nagle_ok);
+        let want_data = self.send.has_retransmit()
+            || (self.send.has_unsent() && nagle_ok && self.send.window_open());
         let paced_ok = want_data && self.pacer.ready(now);
         let ping_due = self.ping_due(now);
         if !ack_due && !paced_ok && !ping_due {
@@ -784,7 +785,8 @@ impl Session {
                 if self.send.has_retransmit() {
                     at(pace);
                 }
-                if self.send.has_unsent() {
+                // A closed window opens on an ack, which arrives as a datagram: no timer.
+                if self.send.has_unsent() && self.send.window_open() {
                     let nagle = if self.send.unsent_bytes() >= limits.frag_size() {
                         None
                     } else {
