@@ -3,6 +3,7 @@
 //! alive (acks, resends, keepalives) however rarely the game calls `RunCallbacks`. Lua-side
 //! calls take the lock briefly, flush what they queued themselves, and never wait on the network.
 
+use super::batch;
 use super::directory::Directory;
 use super::lan::{LanLocator, LanPacket};
 use super::netsim::{Direction, Netsim};
@@ -19,6 +20,9 @@ use std::time::{Duration, Instant};
 const RECV_BUFFER: usize = 65_536;
 /// The longest the service thread sleeps with nothing due, so a stop is noticed promptly.
 const MAX_IDLE: Duration = Duration::from_millis(100);
+/// Batches of already-queued datagrams the service thread takes per wake-up at most, before it
+/// runs timers and sends (so acks go out while a flood is still arriving).
+const RECV_BATCHES: usize = 4;
 /// How often unresolved peers are looked up in the directory again.
 const RESOLVE_EVERY: Duration = Duration::from_millis(200);
 
@@ -27,6 +31,8 @@ pub struct Core {
     pub netsim: Netsim,
     last_resolve: Instant,
     lan: LanLocator,
+    /// Datagrams of one flush, sent together (one `sendmmsg` on Linux); kept to reuse its memory.
+    outgoing: Vec<(SocketAddr, Vec<u8>)>,
 }
 
 pub struct Shared {
@@ -51,6 +57,7 @@ impl Shared {
         seed: u64,
     ) -> std::io::Result<Shared> {
         let local = socket.local_addr()?;
+        batch::tune_buffers(&socket);
         let wake_addr = if local.ip().is_unspecified() {
             SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), local.port())
         } else {
@@ -62,6 +69,7 @@ impl Shared {
                 netsim: Netsim::new(seed),
                 last_resolve: epoch,
                 lan: LanLocator::new(lan_peers),
+                outgoing: Vec::new(),
             }),
             socket,
             wake_addr,
@@ -96,18 +104,30 @@ impl Shared {
     /// Sends everything the core and the netsim have due, then wakes the service thread if the
     /// core's next timer is earlier than the thread's sleep.
     pub fn flush(&self, core: &mut Core, now: Instant) {
-        let simulate = !Netsim::is_idle(core.endpoint.config());
-        while let Some(t) = core.endpoint.poll_transmit(now) {
+        let Core {
+            endpoint,
+            netsim,
+            outgoing,
+            ..
+        } = core;
+        let simulate = !Netsim::is_idle(endpoint.config());
+        while let Some(t) = endpoint.poll_transmit(now) {
             if simulate {
-                let config = core.endpoint.config().clone();
-                core.netsim
-                    .push(now, &config, Direction::Send, t.destination, t.payload);
+                netsim.push(
+                    now,
+                    endpoint.config(),
+                    Direction::Send,
+                    t.destination,
+                    t.payload,
+                );
             } else {
-                let _ = self.socket.send_to(&t.payload, t.destination);
+                outgoing.push((t.destination, t.payload));
             }
         }
-        while let Some((dest, payload)) = core.netsim.poll(now, Direction::Send) {
-            let _ = self.socket.send_to(&payload, dest);
+        outgoing.extend(std::iter::from_fn(|| netsim.poll(now, Direction::Send)));
+        if !outgoing.is_empty() {
+            batch::send_all(&self.socket, outgoing);
+            outgoing.clear();
         }
         let next = [core.endpoint.poll_timeout(), core.netsim.next_due()]
             .into_iter()
@@ -122,6 +142,9 @@ impl Shared {
 
     /// Feeds one received datagram to the core (through the netsim when it is active).
     fn receive(&self, core: &mut Core, now: Instant, from: SocketAddr, payload: &[u8]) {
+        if payload.is_empty() {
+            return; // a wake-up
+        }
         if let Some(packet) = LanPacket::decode(payload) {
             self.on_lan_packet(core, now, from, packet);
             return;
@@ -129,9 +152,13 @@ impl Shared {
         if Netsim::is_idle(core.endpoint.config()) {
             core.endpoint.handle_datagram(now, from, payload);
         } else {
-            let config = core.endpoint.config().clone();
-            core.netsim
-                .push(now, &config, Direction::Recv, from, payload.to_vec());
+            core.netsim.push(
+                now,
+                core.endpoint.config(),
+                Direction::Recv,
+                from,
+                payload.to_vec(),
+            );
         }
     }
 
@@ -181,6 +208,8 @@ impl Shared {
     /// The service loop; returns when `stop` is set.
     fn run(&self) {
         let mut buf = vec![0u8; RECV_BUFFER];
+        let mut bufs = vec![vec![0u8; batch::DATAGRAM_MAX]; batch::BATCH];
+        let mut ready = Vec::with_capacity(batch::BATCH);
         while !self.stop.load(Ordering::Acquire) {
             let now = Instant::now();
             let sleep = {
@@ -205,8 +234,19 @@ impl Shared {
             let now = Instant::now();
             let mut core = self.lock();
             match received {
-                Ok((0, _)) => {}
-                Ok((n, from)) => self.receive(&mut core, now, from, &buf[..n]),
+                Ok((n, from)) => {
+                    self.receive(&mut core, now, from, &buf[..n]);
+                    // A flood: take what is already queued too, before timers and sends.
+                    for _ in 0..RECV_BATCHES {
+                        batch::recv_ready(&self.socket, &mut bufs, &mut ready);
+                        for &(i, n, from) in &ready {
+                            self.receive(&mut core, now, from, &bufs[i][..n]);
+                        }
+                        if ready.len() < batch::BATCH {
+                            break;
+                        }
+                    }
+                }
                 // Timeouts, and the port-unreachable reports Windows delivers as resets.
                 Err(e)
                     if matches!(

@@ -3,6 +3,7 @@
 //! on this machine, `netsim` fakes a bad network for tests.
 
 mod backend;
+mod batch;
 pub mod directory;
 pub mod driver;
 pub mod lan;
