@@ -225,32 +225,33 @@ mod linux {
             }
         }
     }
+}
 
-    #[cfg(test)]
-    mod tests {
-        use super::*;
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use std::net::{SocketAddr, UdpSocket};
 
-        #[test]
-        fn a_batch_sent_with_sendmmsg_arrives_whole_through_recvmmsg() {
-            let a = UdpSocket::bind("127.0.0.1:0").unwrap();
-            let b = UdpSocket::bind("127.0.0.1:0").unwrap();
-            let to = b.local_addr().unwrap();
-            let sent: Vec<(SocketAddr, Vec<u8>)> =
-                (0..100u8).map(|i| (to, vec![i; 10 + i as usize])).collect();
-            send_all(&a, &sent);
-            let mut bufs = vec![vec![0u8; 2048]; BATCH];
-            let mut out = Vec::new();
-            let mut got = Vec::new();
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-            while got.len() < 100 && std::time::Instant::now() < deadline {
-                recv_ready(&b, &mut bufs, &mut out);
-                for &(i, len, from) in &out {
-                    assert_eq!(from, a.local_addr().unwrap());
-                    got.push(bufs[i][..len].to_vec());
-                }
+    #[test]
+    fn a_batch_sent_with_sendmmsg_arrives_whole_through_recvmmsg() {
+        let a = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let b = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let to = b.local_addr().unwrap();
+        let sent: Vec<(SocketAddr, Vec<u8>)> =
+            (0..100u8).map(|i| (to, vec![i; 10 + i as usize])).collect();
+        send_all(&a, &sent);
+        let mut bufs = vec![vec![0u8; 2048]; BATCH];
+        let mut out = Vec::new();
+        let mut got = Vec::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while got.len() < 100 && std::time::Instant::now() < deadline {
+            recv_ready(&b, &mut bufs, &mut out);
+            for &(i, len, from) in &out {
+                assert_eq!(from, a.local_addr().unwrap());
+                got.push(bufs[i][..len].to_vec());
             }
-            let want: Vec<Vec<u8>> = sent.into_iter().map(|(_, p)| p).collect();
-            assert_eq!(got, want);
         }
+        let want: Vec<Vec<u8>> = sent.into_iter().map(|(_, p)| p).collect();
+        assert_eq!(got, want);
     }
 }
