@@ -43,19 +43,19 @@ impl Args {
     }
 }
 
-fn field(lua: &Lua, m: &Message, key: &str) -> mlua::Result<Value> {
+fn field(lua: &Lua, m: &Message, key: &[u8]) -> mlua::Result<Value> {
     Ok(match key {
-        "m_pData" => Value::String(lua.create_string(&m.data)?),
-        "m_cbSize" => Value::Integer(m.data.len() as _),
-        "m_identityPeer" => Value::UserData(identity::push(lua, m.peer.clone())?),
-        "m_nChannel" => Value::Integer(m.channel as _),
-        "m_nMessageNumber" => m.message_number.into_lua(lua)?,
-        "m_usecTimeReceived" => m.usec_time_received.into_lua(lua)?,
-        "m_nFlags" => Value::Integer(m.flags as _),
-        "m_conn" => Value::Integer(m.conn as _),
-        "m_nUserData" => m.user_data.into_lua(lua)?,
-        "m_nConnUserData" => m.conn_user_data.into_lua(lua)?,
-        "m_idxLane" => Value::Integer(m.lane as _),
+        b"m_pData" => Value::String(lua.create_string(&m.data)?),
+        b"m_cbSize" => Value::Integer(m.data.len() as _),
+        b"m_identityPeer" => Value::UserData(identity::push(lua, m.peer.clone())?),
+        b"m_nChannel" => Value::Integer(m.channel as _),
+        b"m_nMessageNumber" => m.message_number.into_lua(lua)?,
+        b"m_usecTimeReceived" => m.usec_time_received.into_lua(lua)?,
+        b"m_nFlags" => Value::Integer(m.flags as _),
+        b"m_conn" => Value::Integer(m.conn as _),
+        b"m_nUserData" => m.user_data.into_lua(lua)?,
+        b"m_nConnUserData" => m.conn_user_data.into_lua(lua)?,
+        b"m_idxLane" => Value::Integer(m.lane as _),
         _ => Value::Nil,
     })
 }
@@ -117,8 +117,10 @@ pub fn register(lua: &Lua) -> mlua::Result<()> {
         })?,
     )?;
     let idx = index(lua, "SteamNetworkingMessage_t", methods, |lua, a| {
+        // Matched as bytes: a field read is on every received message's path, and turning the
+        // key into a `String` first cost an allocation each time.
         let key = match a.get(2) {
-            Value::String(s) => s.to_string_lossy(),
+            Value::String(s) => s.as_bytes(),
             _ => return Ok(Value::Nil),
         };
         let value = a.with_message(|m| field(lua, m, &key))??;
