@@ -199,7 +199,16 @@ impl Backend for OfflineBackend {
     }
 
     fn receive_messages_on_channel(&mut self, channel: i32, max: usize) -> Vec<Message> {
-        self.act(|e, _| e.receive_messages_on_channel(channel, max))
+        let now = Instant::now();
+        let mut core = self.shared.lock();
+        let mut out = core.endpoint.receive_messages_on_channel(channel, max);
+        // Nothing queued: what already arrived on the socket is taken here, so a game that
+        // polls sees it without the service thread's wake-up latency.
+        if out.is_empty() && self.shared.poll_socket(&mut core, now) {
+            out = core.endpoint.receive_messages_on_channel(channel, max);
+        }
+        self.shared.flush(&mut core, now);
+        out
     }
 
     fn accept_session_with_user(&mut self, peer: &Identity) -> bool {
@@ -231,14 +240,16 @@ impl Backend for OfflineBackend {
     }
 
     fn set_config_value(&mut self, key: i32, value: &ConfigValue) -> bool {
-        self.act(|e, _| {
-            let mut config = e.config().clone();
-            let ok = config.set(key, value);
-            if ok {
-                e.set_config(config);
-            }
-            ok
-        })
+        let now = Instant::now();
+        let mut core = self.shared.lock();
+        let mut config = core.endpoint.config().clone();
+        let ok = config.set(key, value);
+        if ok {
+            core.endpoint.set_config(config);
+            core.config_changed();
+        }
+        self.shared.flush(&mut core, now);
+        ok
     }
 
     fn get_config_value(&self, key: i32) -> Option<ConfigValue> {

@@ -33,6 +33,19 @@ pub struct Core {
     lan: LanLocator,
     /// Datagrams of one flush, sent together (one `sendmmsg` on Linux); kept to reuse its memory.
     outgoing: Vec<(SocketAddr, Vec<u8>)>,
+    /// Whether any fake-network value is set: read on every datagram, so kept here and
+    /// refreshed by `config_changed` rather than worked out from the table each time.
+    simulate: bool,
+    /// Buffers for `poll_socket` (allocated on first use).
+    poll_bufs: Vec<Vec<u8>>,
+    poll_ready: Vec<(usize, usize, SocketAddr)>,
+}
+
+impl Core {
+    /// Call after changing the endpoint's configuration.
+    pub fn config_changed(&mut self) {
+        self.simulate = !Netsim::is_idle(self.endpoint.config());
+    }
 }
 
 pub struct Shared {
@@ -63,8 +76,12 @@ impl Shared {
         } else {
             local
         };
+        let simulate = !Netsim::is_idle(endpoint.config());
         Ok(Shared {
             core: Mutex::new(Core {
+                simulate,
+                poll_bufs: Vec::new(),
+                poll_ready: Vec::new(),
                 endpoint,
                 netsim: Netsim::new(seed),
                 last_resolve: epoch,
@@ -108,11 +125,11 @@ impl Shared {
             endpoint,
             netsim,
             outgoing,
+            simulate,
             ..
         } = core;
-        let simulate = !Netsim::is_idle(endpoint.config());
         while let Some(t) = endpoint.poll_transmit(now) {
-            if simulate {
+            if *simulate {
                 netsim.push(
                     now,
                     endpoint.config(),
@@ -149,7 +166,7 @@ impl Shared {
             self.on_lan_packet(core, now, from, packet);
             return;
         }
-        if Netsim::is_idle(core.endpoint.config()) {
+        if !core.simulate {
             core.endpoint.handle_datagram(now, from, payload);
         } else {
             core.netsim.push(
@@ -160,6 +177,26 @@ impl Shared {
                 payload.to_vec(),
             );
         }
+    }
+
+    /// Takes the datagrams already waiting on the socket (Linux; elsewhere nothing), for a
+    /// caller that holds the core: a game polling `ReceiveMessagesOnChannel` gets what has
+    /// arrived without waiting for the service thread to wake. True when it took any.
+    pub fn poll_socket(&self, core: &mut Core, now: Instant) -> bool {
+        const POLL_BUFFERS: usize = 8;
+        let mut bufs = std::mem::take(&mut core.poll_bufs);
+        let mut ready = std::mem::take(&mut core.poll_ready);
+        if bufs.is_empty() {
+            bufs = vec![vec![0u8; batch::DATAGRAM_MAX]; POLL_BUFFERS];
+        }
+        batch::recv_ready(&self.socket, &mut bufs, &mut ready);
+        for &(i, n, from) in &ready {
+            self.receive(core, now, from, &bufs[i][..n]);
+        }
+        let took = !ready.is_empty();
+        core.poll_bufs = bufs;
+        core.poll_ready = ready;
+        took
     }
 
     fn service(&self, core: &mut Core, now: Instant) {
