@@ -1022,27 +1022,31 @@ impl Endpoint {
             }
             return Some(t);
         }
-        // Round robin, so one busy session cannot starve the others.
-        let conns: Vec<u32> = self
-            .sessions
-            .range(self.next_poll..)
-            .chain(self.sessions.range(..self.next_poll))
-            .map(|(&c, _)| c)
-            .collect();
-        for c in conns {
-            let Some(s) = self.sessions.get_mut(&c) else {
-                continue;
-            };
-            if let Some(payload) = s.poll_transmit(now, &self.limits) {
-                self.next_poll = c.wrapping_add(1);
-                let destination = s.addr?;
-                return Some(Transmit {
-                    destination,
-                    payload,
-                });
+        // Round robin, so one busy session cannot starve the others. Two passes over the map
+        // rather than a list of handles: this runs for every datagram and every flush.
+        let start = self.next_poll;
+        let limits = &self.limits;
+        let mut found = None;
+        for (&c, s) in self.sessions.range_mut(start..) {
+            if let Some(payload) = s.poll_transmit(now, limits) {
+                found = Some((c, s.addr, payload));
+                break;
             }
         }
-        None
+        if found.is_none() {
+            for (&c, s) in self.sessions.range_mut(..start) {
+                if let Some(payload) = s.poll_transmit(now, limits) {
+                    found = Some((c, s.addr, payload));
+                    break;
+                }
+            }
+        }
+        let (c, addr, payload) = found?;
+        self.next_poll = c.wrapping_add(1);
+        Some(Transmit {
+            destination: addr?,
+            payload,
+        })
     }
 
     /// When `handle_timeout` next needs calling (also when pacing next allows a send).
