@@ -4,6 +4,7 @@
 #   make test-build           test-hooks builds for LUAS -> build-test/<lua>/
 #   make test                 every test (cargo test, busted per Lua, tests/e2e); last line "N passed, N failed"
 #   make demo [LUA=lua5.4]    build, then run examples/demo.sh: two peers on the offline backend
+#   make love-demo            build for LuaJIT, then open the LÖVE example twice (host and join)
 #   make rock-smoke           luarocks make into temporary trees for LUAS, require from each
 #   make check                readelf checks of build/<LUA>/steam_messages.so
 #   make bench [LUA=lua5.4]   build, then bench/run.sh: module vs LÖVE's enet vs raw UDP, one table
@@ -28,6 +29,9 @@ test:
 
 demo:
 	scripts/demo.sh $(LUA)
+
+love-demo:
+	scripts/love-demo.sh
 
 bench: build
 	LUA=$(LUA) bench/run.sh
