@@ -10,7 +10,7 @@
 #   make bench [LUA=lua5.4]   build, then bench/run.sh: module vs LÖVE's enet vs raw UDP, one table
 #   make clean / distclean    remove build/ and build-test/ / and cargo's target/ too
 LUA ?= lua5.4
-LUAS ?= lua5.1 lua5.4 luajit
+LUAS ?= lua5.1 lua5.2 lua5.3 lua5.4 luajit
 export LUAS
 
 .PHONY: build all test-build test demo bench rock-smoke check clean distclean

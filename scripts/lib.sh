@@ -3,7 +3,7 @@
 # luajit. Each maps to one cargo feature and one ABI version (the lib/lua/<ver>/ directory).
 
 SM_ROOT=${SM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-DEFAULT_LUAS="lua5.1 lua5.4 luajit"
+DEFAULT_LUAS="lua5.1 lua5.2 lua5.3 lua5.4 luajit"
 CARGO_JOBS=${CARGO_JOBS:-2}
 
 # Rust from rustup lives in ~/.cargo/bin, which a non-login shell may not have on PATH.

@@ -3,7 +3,7 @@
 # from another directory and with no LD_LIBRARY_PATH, requires it from that tree and checks that
 # Steam.Init() with no Steam client returns false and a reason, that the pure-Lua helper
 # steam_messages.router loads from the tree, and that the annotations are in the rock's directory.
-# Usage: scripts/rock-smoke.sh [--rock FILE.src.rock] [LUA...]   (default: $LUAS, else lua5.1 lua5.4 luajit)
+# Usage: scripts/rock-smoke.sh [--rock FILE.src.rock] [LUA...]   (default: $LUAS, else lua5.1 lua5.2 lua5.3 lua5.4 luajit)
 #   --rock: `luarocks install` that packed rock (scripts/rock-pack.sh) instead of `luarocks make`.
 #   KEEP_TREES=1 keeps the temporary trees and prints where they are.
 set -euo pipefail

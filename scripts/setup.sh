@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on Debian 12 (run as root, or with sudo available):
-# a C toolchain, Lua 5.1, Lua 5.4 and LuaJIT with headers, luarocks, busted, luasocket, and LÖVE 11
+# a C toolchain, Lua 5.1, 5.2, 5.3, 5.4 and LuaJIT with headers, luarocks, busted, luasocket, and LÖVE 11
 # (the example game and its headless end-to-end test).
 # Rust (cargo >= 1.88, which mlua 0.12 needs) must already be there: Debian 12's own rustc is 1.63,
 # too old, and rustup's installer needs more of the internet than a package registry. If cargo is
@@ -11,7 +11,8 @@ source "$(dirname "$0")/lib.sh"
 
 export DEBIAN_FRONTEND=noninteractive
 PACKAGES=(build-essential pkg-config binutils ca-certificates
-          lua5.1 liblua5.1-0-dev lua5.4 liblua5.4-dev luajit libluajit-5.1-dev
+          lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
+          lua5.4 liblua5.4-dev luajit libluajit-5.1-dev
           luarocks lua-busted lua-socket love)
 RUST_MIN=1.88
 

@@ -5,7 +5,7 @@
 #
 #  1. Rust: `cargo test` with no features (the Rust core, no Lua). Counts come from cargo's
 #     "test result: ... N passed; M failed" lines.
-#  2. Builds the test-hooks module for each Lua in LUAS (default "lua5.1 lua5.4 luajit"):
+#  2. Builds the test-hooks module for each Lua in LUAS (default "lua5.1 lua5.2 lua5.3 lua5.4 luajit"):
 #     scripts/build.sh --test-hooks -> build-test/<lua>/steam_messages.so (+ libsteam_api.so),
 #     cargo release profile, target dir target/<lua>/.
 #  3. Lua specs: busted on spec/ once per Lua, run by that Lua's own interpreter
