@@ -60,3 +60,16 @@ lua_name_of() {
         *) return 1 ;;
     esac
 }
+
+# Windows x64 cross-builds (scripts/windows.sh): the Rust target and the mingw-w64 tool prefix.
+WIN_TARGET=x86_64-pc-windows-gnu
+WIN_CROSS=x86_64-w64-mingw32
+
+# win_lua_dir NAME -> the folder name of a Windows build (dist/windows-x64/<it>/)
+win_lua_dir() {
+    case "$1" in
+        luajit) echo luajit ;;
+        lua5.4) echo lua54 ;;
+        *) return 1 ;;
+    esac
+}

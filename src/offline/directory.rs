@@ -1,6 +1,7 @@
 //! SteamID → address for peers on this machine: each live offline backend writes one file named
 //! by its SteamID into a per-user runtime directory (`$XDG_RUNTIME_DIR/steam-messages`, or a
-//! 0700 folder under the temp directory). Entries of processes that died are ignored.
+//! 0700 folder under the temp directory; on Windows a folder in the user's own `%TEMP%`). Entries of
+//! processes that died are ignored.
 
 use std::fs;
 use std::io::Write;
@@ -17,6 +18,8 @@ fn default_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("STEAM_MESSAGES_DIR") {
         return PathBuf::from(dir);
     }
+    // XDG is a Unix convention (a Windows process under Wine may still see the variable).
+    #[cfg(unix)]
     if let Some(runtime) = std::env::var_os("XDG_RUNTIME_DIR") {
         let runtime = PathBuf::from(runtime);
         if runtime.is_dir() {
@@ -55,7 +58,37 @@ fn process_alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(windows)]
+fn process_alive(pid: u32) -> bool {
+    // kernel32, which every Windows process has loaded; no crate needed for three calls.
+    type Handle = *mut std::ffi::c_void;
+    const PROCESS_QUERY_LIMITED_INFORMATION: u32 = 0x1000;
+    const STILL_ACTIVE: u32 = 259;
+    const ERROR_ACCESS_DENIED: i32 = 5;
+    #[link(name = "kernel32")]
+    extern "system" {
+        fn OpenProcess(access: u32, inherit: i32, pid: u32) -> Handle;
+        fn GetExitCodeProcess(process: Handle, code: *mut u32) -> i32;
+        fn CloseHandle(handle: Handle) -> i32;
+    }
+    if pid == std::process::id() {
+        return true;
+    }
+    // SAFETY: plain Win32 calls; the handle is closed before returning.
+    unsafe {
+        let h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid);
+        if h.is_null() {
+            // No such process, unless it exists and we may not look at it.
+            return std::io::Error::last_os_error().raw_os_error() == Some(ERROR_ACCESS_DENIED);
+        }
+        let mut code = 0u32;
+        let ok = GetExitCodeProcess(h, &mut code) != 0;
+        CloseHandle(h);
+        !ok || code == STILL_ACTIVE
+    }
+}
+
+#[cfg(not(any(target_os = "linux", windows)))]
 fn process_alive(_pid: u32) -> bool {
     // Without /proc, a stale entry is found out by the connect timeout instead.
     true

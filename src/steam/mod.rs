@@ -124,8 +124,10 @@ fn init_error(call: &str, error: SteamAPIInitError) -> String {
             format!("Steam client out of date ({call} failed: {msg})")
         }
         // Without a Steam installation libsteam_api cannot load steamclient.so and reports a
-        // generic failure naming that file.
-        SteamAPIInitError::FailedGeneric(msg) if msg.contains("steamclient") => {
+        // generic failure naming that file; on Windows it finds no install directory in the registry.
+        SteamAPIInitError::FailedGeneric(msg)
+            if msg.contains("steamclient") || msg.contains("client install directory") =>
+        {
             format!("Steam client not running or not installed ({call} failed: {msg})")
         }
         SteamAPIInitError::FailedGeneric(msg) => format!(

@@ -9,8 +9,23 @@ Steam = require "luasteam"
 
 local role, peer = arg[1], arg[2]
 local ok, socket = pcall(require, "socket")
+-- Without luasocket (the Windows runs under Wine): the host's sleep (tests/wine/lua_host.c), or the
+-- OS's through LuaJIT's ffi, before a busy wait.
+local host_sleep = rawget(_G, "sleep")
+if not ok and not host_sleep and jit then
+  local ffi = require "ffi"
+  if ffi.os == "Windows" then
+    ffi.cdef "void Sleep(uint32_t ms);"
+    host_sleep = function(s) ffi.C.Sleep(s * 1000) end
+  else
+    ffi.cdef "int usleep(uint32_t us);"
+    host_sleep = function(s) ffi.C.usleep(s * 1e6) end
+  end
+end
 local function sleep(s)
-  if ok then socket.sleep(s) else local t = os.clock() + s; repeat until os.clock() >= t end
+  if ok then socket.sleep(s)
+  elseif host_sleep then host_sleep(s)
+  else local t = os.clock() + s; repeat until os.clock() >= t end
 end
 local function log(...) io.write("[" .. role .. "] ", table.concat({ ... }, " "), "\n"); io.flush() end
 
