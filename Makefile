@@ -8,12 +8,14 @@
 #   make rock-smoke           luarocks make into temporary trees for LUAS, require from each
 #   make check                readelf checks of build/<LUA>/steam_messages.so
 #   make bench [LUA=lua5.4]   build, then bench/run.sh: module vs LÖVE's enet vs raw UDP, one table
+#   make windows              cross-build for Windows x64 -> dist/windows-x64/{luajit,lua54}/ (+ steam_api64.dll)
+#   make dist                 release zips, one per platform and Lua -> dist/steam_messages-<ver>-<platform>-<lua>.zip
 #   make clean / distclean    remove build/ and build-test/ / and cargo's target/ too
 LUA ?= lua5.4
 LUAS ?= lua5.1 lua5.2 lua5.3 lua5.4 luajit
 export LUAS
 
-.PHONY: build all test-build test demo bench rock-smoke check clean distclean
+.PHONY: build all test-build test demo bench rock-smoke check windows dist clean distclean
 
 build:
 	scripts/build.sh $(LUA)
@@ -42,8 +44,14 @@ rock-smoke:
 check:
 	scripts/check-module.sh build/$(LUA)/steam_messages.so
 
+windows:
+	scripts/windows.sh
+
+dist:
+	scripts/dist.sh
+
 clean:
-	rm -rf build build-test
+	rm -rf build build-test dist
 
 distclean: clean
 	rm -rf target

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on Debian 12 (run as root, or with sudo available):
-# a C toolchain, Lua 5.1, 5.2, 5.3, 5.4 and LuaJIT with headers, luarocks, busted, luasocket, and LÖVE 11
-# (the example game and its headless end-to-end test).
+# a C toolchain, Lua 5.1, 5.2, 5.3, 5.4 and LuaJIT with headers, luarocks, busted, luasocket, LÖVE 11
+# (the example game and its headless end-to-end test); for the Windows cross-build and its tests
+# mingw-w64, Wine (64-bit, headless) and zip, and Rust's x86_64-pc-windows-gnu target through rustup.
 # Rust (cargo >= 1.88, which mlua 0.12 needs) must already be there: Debian 12's own rustc is 1.63,
 # too old, and rustup's installer needs more of the internet than a package registry. If cargo is
 # missing, Debian's cargo/rustc are installed only when apt offers a new enough version.
@@ -13,7 +14,8 @@ export DEBIAN_FRONTEND=noninteractive
 PACKAGES=(build-essential pkg-config binutils ca-certificates
           lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
           lua5.4 liblua5.4-dev luajit libluajit-5.1-dev
-          luarocks lua-busted lua-socket love)
+          luarocks lua-busted lua-socket love
+          mingw-w64 wine wine64 zip unzip)
 RUST_MIN=1.88
 
 sudo=
@@ -49,4 +51,16 @@ else
     else
         die "cargo not found, and Debian's rustc (${candidate:-none}) is older than $RUST_MIN: install Rust >= $RUST_MIN with rustup"
     fi
+fi
+
+# The Windows cross-build (scripts/windows.sh) needs the standard library for x86_64-pc-windows-gnu.
+if command -v rustup >/dev/null 2>&1; then
+    if rustup target list --installed | grep -qx "$WIN_TARGET"; then
+        echo "setup: Rust target $WIN_TARGET already installed"
+    else
+        echo "setup: rustup target add $WIN_TARGET"
+        rustup target add "$WIN_TARGET"
+    fi
+else
+    echo "setup: warning: no rustup, so no Rust target $WIN_TARGET: make windows and the Wine tests will fail" >&2
 fi
