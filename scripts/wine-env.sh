@@ -1,6 +1,6 @@
 # Wine for the Windows tests; source it (after lib.sh), don't run it. Headless, quiet, one private
 # prefix per checkout in build-test/wine/prefix (nothing outside the checkout), 64-bit only.
-#   wine_start        starts this prefix's wineserver (persistent, its output not on ours: a wine run
+#   wine_start        starts this prefix's wineserver (kept 60 s, its output not on ours: a wine run
 #                     whose output is captured otherwise waits for the server to exit); first use
 #                     creates the prefix (wineboot, ~10 s)
 #   wine_stop         stops that wineserver (only ours: it is per prefix)
@@ -15,7 +15,9 @@ wine_start() {
     command -v wine >/dev/null || die "wine not found: apt-get install wine wine64 (or run scripts/setup.sh)"
     mkdir -p "$WINEPREFIX"
     [ -f "$WINE_ROOT/.gitignore" ] || echo '*' > "$WINE_ROOT/.gitignore"
-    wineserver -p </dev/null >/dev/null 2>&1 || true
+    # Persistent for 60 s after the last Windows process, so a test killed before wine_stop leaves
+    # nothing running for long.
+    wineserver -p60 </dev/null >/dev/null 2>&1 || true
     if [ ! -f "$WINEPREFIX/system.reg" ]; then
         echo "wine: creating the prefix $WINEPREFIX"
         timeout 300 wine wineboot -i </dev/null >/dev/null 2>&1 || die "wineboot failed in $WINEPREFIX"
@@ -23,7 +25,9 @@ wine_start() {
 }
 
 wine_stop() {
-    [ -d "$WINEPREFIX" ] && wineserver -k >/dev/null 2>&1 || true
+    [ -d "$WINEPREFIX" ] || return 0
+    wineserver -k >/dev/null 2>&1 || true
+    timeout 10 wineserver -w >/dev/null 2>&1 || true
 }
 
 wine_run() {
