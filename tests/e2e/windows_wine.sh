@@ -20,6 +20,9 @@ wine_start
 trap wine_stop EXIT
 # The Windows processes use the default peer directory (%TEMP% in the prefix), not the Linux one.
 unset STEAM_MESSAGES_DIR STEAM_MESSAGES_BACKEND STEAM_MESSAGES_STEAMID STEAM_MESSAGES_PORT STEAM_MESSAGES_PEERS
+# Wine hands the environment to Windows programs: the Linux LUA_CPATH from test-all.sh would send
+# require to build-test/<lua>/steam_messages.so. Default paths only, as a game has.
+unset LUA_PATH LUA_CPATH LUA_PATH_5_2 LUA_CPATH_5_2 LUA_PATH_5_3 LUA_CPATH_5_3 LUA_PATH_5_4 LUA_CPATH_5_4
 
 exe_of() { case "$1" in luajit) echo "$WINE_ROOT/luajit/luajit.exe" ;; lua54) echo "$WINE_ROOT/lua54/lua54.exe" ;; esac; }
 for lua in luajit lua54; do
