@@ -76,6 +76,7 @@ single() {
     | grep '^RESULT' | sed "s/^RESULT /RESULT run=$RUN /" >> "$OUT"
 }
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 echo "bench: $RUNS run(s) of ${DUR}s per workload; module from $BUILD ($LUA); enet: love $(love --version 2>/dev/null | head -1 | awk '{print $2}')" >&2
 RUN=1
 while [ $RUN -le $RUNS ]; do
@@ -98,3 +99,7 @@ while [ $RUN -le $RUNS ]; do
 done
 if [ -s "$TMP/err.log" ] && [ "${BENCH_VERBOSE:-0}" = 1 ]; then cat "$TMP/err.log" >&2; fi
 "$LUA" bench/table.lua "$OUT" "$DUR" "$RUNS"
+cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//')
+echo
+echo "machine: $(nproc 2>/dev/null || echo '?') cores, ${cpu:-unknown CPU}; load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+echo "module: $LUA, $BUILD/steam_messages.so; enet: love $(love --version 2>/dev/null | head -1 | awk '{print $2}'); raw: $LUA + luasocket"
