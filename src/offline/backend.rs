@@ -138,8 +138,11 @@ impl OfflineBackend {
 
     /// Runs `f` on the core at the current time, then sends what it queued.
     fn act<R>(&mut self, f: impl FnOnce(&mut Endpoint, Instant) -> R) -> R {
-        let now = Instant::now();
+        // The clock is read under the lock, so the core sees time in the order the threads
+        // reach it: a `now` taken before waiting for the lock could be older than one the
+        // service thread already gave the core, and the pacer counted that stretch twice.
         let mut core = self.shared.lock();
+        let now = Instant::now();
         let r = f(&mut core.endpoint, now);
         self.shared.flush(&mut core, now);
         r
@@ -183,8 +186,8 @@ impl Backend for OfflineBackend {
     ) -> i32 {
         // The directory is a file read per lookup: only a session without an address needs it,
         // and the lookup happens outside the lock.
-        let now = Instant::now();
         let mut core = self.shared.lock();
+        let now = Instant::now();
         if core.endpoint.peer_address(peer).is_none() {
             drop(core);
             let address = self.address_of(peer);
@@ -199,8 +202,8 @@ impl Backend for OfflineBackend {
     }
 
     fn receive_messages_on_channel(&mut self, channel: i32, max: usize) -> Vec<Message> {
-        let now = Instant::now();
         let mut core = self.shared.lock();
+        let now = Instant::now();
         let mut out = core.endpoint.receive_messages_on_channel(channel, max);
         // Nothing queued: what already arrived on the socket is taken here, so a game that
         // polls sees it without the service thread's wake-up latency.
@@ -224,8 +227,8 @@ impl Backend for OfflineBackend {
     }
 
     fn get_session_connection_info(&mut self, peer: &Identity) -> SessionInfo {
-        let now = Instant::now();
-        self.shared.lock().endpoint.session_info(now, peer)
+        let core = self.shared.lock();
+        core.endpoint.session_info(Instant::now(), peer)
     }
 
     fn run_callbacks(&mut self) -> Vec<Event> {
@@ -240,8 +243,8 @@ impl Backend for OfflineBackend {
     }
 
     fn set_config_value(&mut self, key: i32, value: &ConfigValue) -> bool {
-        let now = Instant::now();
         let mut core = self.shared.lock();
+        let now = Instant::now();
         let mut config = core.endpoint.config().clone();
         let ok = config.set(key, value);
         if ok {

@@ -268,8 +268,8 @@ impl Shared {
                 .set_read_timeout(Some(sleep.max(Duration::from_micros(50))));
             let received = self.socket.recv_from(&mut buf);
             self.sleeping_until.store(0, Ordering::Release);
-            let now = Instant::now();
             let mut core = self.lock();
+            let now = Instant::now(); // under the lock: see `OfflineBackend::act`
             match received {
                 Ok((n, from)) => {
                     self.receive(&mut core, now, from, &buf[..n]);

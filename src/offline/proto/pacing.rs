@@ -42,7 +42,9 @@ impl Pacer {
             let dt = now.saturating_duration_since(last).as_secs_f64();
             self.tokens = (self.tokens + dt * self.rate).min(self.burst());
         }
-        self.last = Some(now);
+        // Two threads feed the core; a reading older than the last one must not move `last`
+        // back, or the stretch between them is credited twice (the rate ran ~10% over).
+        self.last = Some(self.last.map_or(now, |last| last.max(now)));
     }
 
     pub fn ready(&mut self, now: Instant) -> bool {
@@ -63,5 +65,22 @@ impl Pacer {
         }
         let secs = (-self.tokens + 1.0) / self.rate;
         Some(last + Duration::from_micros((secs * 1e6).ceil() as u64 + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clock_reading_older_than_the_last_credits_no_time_twice() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(1_000_000.0); // a 20 000-byte burst, refilled at 1 000 bytes/ms
+        p.consume(t0, 40_000); // 20 000 bytes owed
+        assert!(!p.ready(t0 + Duration::from_millis(10))); // 10 000 earned, 10 000 owed
+        assert!(!p.ready(t0 + Duration::from_millis(5))); // an older reading changes nothing
+                                                          // Had `last` gone back to 5 ms, 16 ms would earn 11 000 from there and the debt look paid.
+        assert!(!p.ready(t0 + Duration::from_millis(16)));
+        assert!(p.ready(t0 + Duration::from_millis(21)));
     }
 }
