@@ -6,7 +6,9 @@
 //! message on a mistake, wrapped by a small Lua function (`wrap.lua`) that raises the message
 //! with the caller's position. Panics are caught here too and never cross into Lua.
 
-use mlua::{Function, IntoLuaMulti, Lua, MultiValue, Table, Value};
+use mlua::state::RawLua;
+use mlua::{ffi, FromLuaMulti, Function, IntoLuaMulti, Lua, MultiValue, Table, Value};
+use std::ffi::c_int;
 use std::fmt::Display;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -89,15 +91,43 @@ fn factory(lua: &Lua, key: Value) -> mlua::Result<Function> {
     factories.get(key)
 }
 
+/// What a wrapped function hands back: its values, or the sentinel, a message and whether the
+/// message goes out as it is. Pushed straight onto the stack: collecting the values into a
+/// `MultiValue` first cost an allocation per call.
+pub enum Outcome<R> {
+    Values(R),
+    Failed(Table, String, bool),
+}
+
+impl<R: IntoLuaMulti> IntoLuaMulti for Outcome<R> {
+    fn into_lua_multi(self, lua: &Lua) -> mlua::Result<MultiValue> {
+        match self {
+            Outcome::Values(values) => values.into_lua_multi(lua),
+            Outcome::Failed(sentinel, message, as_is) => {
+                (sentinel, message, as_is).into_lua_multi(lua)
+            }
+        }
+    }
+
+    unsafe fn push_into_stack_multi(self, lua: &RawLua) -> mlua::Result<c_int> {
+        match self {
+            Outcome::Values(values) => values.push_into_stack_multi(lua),
+            Outcome::Failed(sentinel, message, as_is) => {
+                (sentinel, message, as_is).push_into_stack_multi(lua)
+            }
+        }
+    }
+}
+
 /// Runs `f`, turning a `Fail` or a panic into the sentinel and a message.
 fn guarded<R: IntoLuaMulti>(
     lua: &Lua,
     name: &str,
     f: impl FnOnce() -> Ret<R>,
-) -> mlua::Result<MultiValue> {
+) -> mlua::Result<Outcome<R>> {
     let outcome = catch_unwind(AssertUnwindSafe(f));
     let (message, position) = match outcome {
-        Ok(Ok(values)) => return values.into_lua_multi(lua),
+        Ok(Ok(values)) => return Ok(Outcome::Values(values)),
         Ok(Err(Fail(message, position))) => (message, position),
         Err(panic) => {
             let what = panic
@@ -112,7 +142,11 @@ fn guarded<R: IntoLuaMulti>(
         }
     };
     let sentinel: Table = lua.named_registry_value(SENTINEL_KEY)?;
-    (sentinel, message, position == Position::AsIs).into_lua_multi(lua)
+    Ok(Outcome::Failed(
+        sentinel,
+        message,
+        position == Position::AsIs,
+    ))
 }
 
 /// An exported function: `f` checks its arguments through `Args` and returns its values.
@@ -158,6 +192,84 @@ where
         };
         guarded(lua, name, || f(lua, &args))
     })?;
+    wrap(lua, arity, raw)
+}
+
+/// Arguments a hot call reads straight off the Lua stack, without turning each into a `Value`
+/// (a registry reference per string or userdata, dropped again after the call).
+pub trait FastArgs: Sized {
+    /// `Some` only when every argument already has the type and range the call takes; anything
+    /// else goes through the checked path, so a mistake is worded exactly as it always was.
+    ///
+    /// # Safety
+    /// `state` is the state of the running callback and `nargs` its argument count.
+    unsafe fn read(state: *mut ffi::lua_State, nargs: c_int, lua: &RawLua) -> Option<Self>;
+}
+
+/// The arguments of a call with a fast path: read directly, or kept for the checked path.
+pub enum Call<T> {
+    Fast(T),
+    Checked(MultiValue),
+}
+
+impl<T: FastArgs> FromLuaMulti for Call<T> {
+    fn from_lua_multi(values: MultiValue, _: &Lua) -> mlua::Result<Self> {
+        Ok(Call::Checked(values))
+    }
+
+    unsafe fn from_stack_multi(nvals: c_int, lua: &RawLua) -> mlua::Result<Self> {
+        match T::read(lua.state(), nvals, lua) {
+            Some(fast) => Ok(Call::Fast(fast)),
+            None => MultiValue::from_stack_multi(nvals, lua).map(Call::Checked),
+        }
+    }
+
+    unsafe fn from_stack_args(
+        nargs: c_int,
+        i: usize,
+        to: Option<&str>,
+        lua: &RawLua,
+    ) -> mlua::Result<Self> {
+        match T::read(lua.state(), nargs, lua) {
+            Some(fast) => Ok(Call::Fast(fast)),
+            None => MultiValue::from_stack_args(nargs, i, to, lua).map(Call::Checked),
+        }
+    }
+}
+
+/// An exported function with a fast path for the calls a game makes every frame: `fast` takes
+/// arguments `T` read off the stack; any call `T` does not cover goes to `checked`, which checks
+/// and words its errors as `export`'s functions do.
+pub fn export_fast<T, R, F, C>(
+    lua: &Lua,
+    name: &'static str,
+    arity: Arity,
+    fast: F,
+    checked: C,
+) -> mlua::Result<Function>
+where
+    T: FastArgs + 'static,
+    R: IntoLuaMulti,
+    F: Fn(T) -> Ret<R> + 'static,
+    C: Fn(&Lua, &Args) -> Ret<R> + 'static,
+{
+    let raw = lua.create_function(move |lua, call: Call<T>| match call {
+        Call::Fast(args) => guarded(lua, name, || fast(args)),
+        Call::Checked(values) => {
+            let args = Args {
+                lua: lua.clone(),
+                name,
+                method: false,
+                values,
+            };
+            guarded(lua, name, || checked(lua, &args))
+        }
+    })?;
+    wrap(lua, arity, raw)
+}
+
+/// The Lua wrapper for `raw` that raises its sentinel errors (see `wrap.lua`).
+fn wrap(lua: &Lua, arity: Arity, raw: Function) -> mlua::Result<Function> {
     let key = match arity {
         Arity::Zero => Value::Integer(0),
         Arity::One => Value::Integer(1),

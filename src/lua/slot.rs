@@ -57,17 +57,19 @@ impl Slot {
     /// Runs `f` on the live backend; before `Init` (or after `Shutdown`) it is an error that
     /// names the call and what to do.
     pub fn with<R>(&self, args: &Args, f: impl FnOnce(&mut dyn Backend) -> R) -> Ret<R> {
-        let mut guard = self.backend.try_borrow_mut().map_err(|_| {
-            Fail::new(format!(
-                "'{}' called while the backend is busy",
-                args.name()
-            ))
-        })?;
+        self.with_named(args.name(), f)
+    }
+
+    /// `with` for a call that has no `Args` (a fast path); `name` is the call's name.
+    pub fn with_named<R>(&self, name: &str, f: impl FnOnce(&mut dyn Backend) -> R) -> Ret<R> {
+        let mut guard = self
+            .backend
+            .try_borrow_mut()
+            .map_err(|_| Fail::new(format!("'{name}' called while the backend is busy")))?;
         match guard.as_mut() {
             Some(backend) => Ok(f(backend.as_mut())),
             None => Err(Fail::new(format!(
-                "'{}': Steam is not initialized (call {} first and check that it returned true)",
-                args.name(),
+                "'{name}': Steam is not initialized (call {} first and check that it returned true)",
                 self.init_call
             ))),
         }
