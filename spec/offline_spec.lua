@@ -115,6 +115,23 @@ describe("two offline instances", function()
     assert.are.equal(262144, status.m_nSendRateBytesPerSecond)
   end)
 
+  it("send what luaL_check* takes: integral floats, numeric strings, a number as data, a shorter size", function()
+    B.NetworkingMessages.OnSteamNetworkingMessagesSessionRequest = function(data)
+      B.NetworkingMessages.AcceptSessionWithUser(data.m_identityRemote)
+    end
+    local Send = A.NetworkingMessages.SendMessageToUser
+    assert.are.equal(Steam.k_EResultOK, Send(idB, "plain", 5, RELIABLE, 0))
+    assert.are.equal(Steam.k_EResultOK, Send(idB, "float", 5.0, RELIABLE + 0.0, 0.0))
+    assert.are.equal(Steam.k_EResultOK, Send(idB, "strings", "7", tostring(RELIABLE), "0"))
+    assert.are.equal(Steam.k_EResultOK, Send(idB, 42, 2, RELIABLE, 0))
+    assert.are.equal(Steam.k_EResultOK, Send(idB, "cut-here", 3, RELIABLE, 0, "ignored"))
+    local got = {}
+    assert.is_true(pump({ A, B }, function() receive_all(B, 0, got); return #got >= 5 end))
+    local data = {}
+    for i, m in ipairs(got) do data[i] = m.data end
+    assert.are.same({ "plain", "float", "strings", "42", "cut" }, data)
+  end)
+
   it("decline a request with CloseSessionWithUser: the sender's session fails, closed by peer", function()
     local failed
     A.NetworkingMessages.OnSteamNetworkingMessagesSessionFailed = function(data) failed = data.m_info end
