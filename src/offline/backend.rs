@@ -197,7 +197,11 @@ impl Backend for OfflineBackend {
         let r = core
             .endpoint
             .send_message_to_user(now, peer, None, data, flags, channel);
-        self.shared.flush(&mut core, now);
+        // A message Nagle holds with others changes nothing due: no flush (a transmit poll and
+        // a timer scan per call) until one fills a packet or starts a new Nagle wait.
+        if !core.endpoint.last_send_was_quiet() {
+            self.shared.flush(&mut core, now);
+        }
         r
     }
 

@@ -155,6 +155,8 @@ pub struct Endpoint {
     limits: Limits,
     epoch: Instant,
     last_now: Instant,
+    /// See `last_send_was_quiet`.
+    last_send_quiet: bool,
     secret: Secret,
     /// Counter behind the connection ids (a PRF of it, so ids are unpredictable).
     next_id: u64,
@@ -196,6 +198,7 @@ impl Endpoint {
             config,
             epoch,
             last_now: epoch,
+            last_send_quiet: false,
             secret,
             next_id: 0,
             key: None,
@@ -361,6 +364,7 @@ impl Endpoint {
         channel: i32,
     ) -> i32 {
         self.last_now = now;
+        self.last_send_quiet = false;
         if data.len() > MAX_MESSAGE_SIZE_SEND {
             let text = format!(
                 "{}: message of {} bytes to {peer} refused (k_EResultInvalidParam): the limit is k_cbMaxSteamNetworkingSocketsMessageSizeSend = {MAX_MESSAGE_SIZE_SEND}",
@@ -430,7 +434,17 @@ impl Endpoint {
         if let Some(a) = address {
             s.set_address(now, a);
         }
-        s.send_message(now, data, flags, channel, &self.limits, &mut self.debug)
+        let quiet = s.send_is_quiet(data.len(), flags, &self.limits);
+        let r = s.send_message(now, data, flags, channel, &self.limits, &mut self.debug);
+        self.last_send_quiet = quiet && r == result::OK;
+        r
+    }
+
+    /// Whether the last `send_message_to_user` changed nothing a driver acts on (see
+    /// `Session::send_is_quiet`): no datagram became due and no timer moved earlier, so the
+    /// driver need not flush after it, the cost of a send most games make many times a frame.
+    pub fn last_send_was_quiet(&self) -> bool {
+        self.last_send_quiet
     }
 
     fn accept(&mut self, now: Instant, conn: u32, why: &str) {

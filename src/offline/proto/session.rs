@@ -295,6 +295,18 @@ impl Session {
         self.sent.clear();
     }
 
+    /// Whether sending `len` bytes with `flags` leaves every timer and transmit as they were: a
+    /// Nagle'd message joining data already held for its Nagle deadline, still short of a full
+    /// packet. The caller then has nothing to flush and no timer to bring forward.
+    pub fn send_is_quiet(&self, len: usize, flags: i32, limits: &Limits) -> bool {
+        flags & (send::NO_NAGLE | send::NO_DELAY) == 0
+            && self.phase == Phase::Connected
+            && !self.send_accept
+            && self.nagle_deadline.is_some()
+            && self.send.has_unsent()
+            && self.send.unsent_bytes() + len < limits.frag_size()
+    }
+
     /// `SendMessageToUser` on this session; an `EResult`.
     pub fn send_message(
         &mut self,

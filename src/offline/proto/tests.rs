@@ -626,6 +626,48 @@ fn nagle_holds_small_messages_for_nagle_time_unless_told_not_to() {
 }
 
 #[test]
+fn a_quiet_send_makes_nothing_due_and_moves_no_timer() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    p.drive_for(Duration::from_millis(200));
+    assert_eq!(p.send_ab(b"first", send::RELIABLE, 0), result::OK);
+    assert!(
+        !p.a.last_send_was_quiet(),
+        "the first starts the Nagle wait"
+    );
+    p.flush();
+    let mut quiet = 0;
+    for i in 0..64u32 {
+        let before = p.a.poll_timeout();
+        let data = [i as u8; 64];
+        let flags = if i % 2 == 0 {
+            send::RELIABLE
+        } else {
+            send::UNRELIABLE
+        };
+        assert_eq!(p.send_ab(&data, flags, 0), result::OK);
+        if p.a.last_send_was_quiet() {
+            quiet += 1;
+            assert_eq!(p.a.poll_timeout(), before, "send {i} moved a timer");
+            assert!(
+                p.a.poll_transmit(p.now).is_none(),
+                "send {i} made a datagram due"
+            );
+        } else {
+            p.flush();
+        }
+    }
+    assert!(
+        quiet > 32,
+        "only {quiet} of 64 small Nagle'd sends were quiet"
+    );
+    assert_eq!(p.send_ab(b"now", send::RELIABLE_NO_NAGLE, 0), result::OK);
+    assert!(!p.a.last_send_was_quiet());
+    p.drive_for(Duration::from_millis(20));
+    assert_eq!(p.b.receive_messages_on_channel(0, 100).len(), 66);
+}
+
+#[test]
 fn unreliable_no_delay_is_ignored_before_the_session_connects() {
     let mut p = Pair::new(ConfigTable::default());
     assert_eq!(
