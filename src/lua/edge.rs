@@ -250,22 +250,57 @@ pub fn export_fast<T, R, F, C>(
 where
     T: FastArgs + 'static,
     R: IntoLuaMulti,
-    F: Fn(T) -> Ret<R> + 'static,
+    F: Fn(&Lua, T) -> Ret<R> + 'static,
     C: Fn(&Lua, &Args) -> Ret<R> + 'static,
 {
-    let raw = lua.create_function(move |lua, call: Call<T>| match call {
-        Call::Fast(args) => guarded(lua, name, || fast(args)),
+    let raw = fast_function(lua, name, false, fast, checked)?;
+    wrap(lua, arity, raw)
+}
+
+/// `export_fast` for a method called with `:` (see `export_method`).
+pub fn export_method_fast<T, R, F, C>(
+    lua: &Lua,
+    name: &'static str,
+    arity: Arity,
+    fast: F,
+    checked: C,
+) -> mlua::Result<Function>
+where
+    T: FastArgs + 'static,
+    R: IntoLuaMulti,
+    F: Fn(&Lua, T) -> Ret<R> + 'static,
+    C: Fn(&Lua, &Args) -> Ret<R> + 'static,
+{
+    let raw = fast_function(lua, name, true, fast, checked)?;
+    wrap(lua, arity, raw)
+}
+
+/// The Rust side of a call with a fast path, before its Lua wrapper.
+fn fast_function<T, R, F, C>(
+    lua: &Lua,
+    name: &'static str,
+    method: bool,
+    fast: F,
+    checked: C,
+) -> mlua::Result<Function>
+where
+    T: FastArgs + 'static,
+    R: IntoLuaMulti,
+    F: Fn(&Lua, T) -> Ret<R> + 'static,
+    C: Fn(&Lua, &Args) -> Ret<R> + 'static,
+{
+    lua.create_function(move |lua, call: Call<T>| match call {
+        Call::Fast(args) => guarded(lua, name, || fast(lua, args)),
         Call::Checked(values) => {
             let args = Args {
                 lua: lua.clone(),
                 name,
-                method: false,
+                method,
                 values,
             };
             guarded(lua, name, || checked(lua, &args))
         }
-    })?;
-    wrap(lua, arity, raw)
+    })
 }
 
 /// The Lua wrapper for `raw` that raises its sentinel errors (see `wrap.lua`).
@@ -294,6 +329,27 @@ where
         };
         guarded(lua, name, || getter(lua, &args))
     })?;
+    index_with(lua, methods, raw)
+}
+
+/// `index` with a fast path for the field reads on every message (see `export_fast`).
+pub fn index_fast<T, F, C>(
+    lua: &Lua,
+    name: &'static str,
+    methods: Table,
+    fast: F,
+    checked: C,
+) -> mlua::Result<Function>
+where
+    T: FastArgs + 'static,
+    F: Fn(&Lua, T) -> Ret<Value> + 'static,
+    C: Fn(&Lua, &Args) -> Ret<Value> + 'static,
+{
+    let raw = fast_function(lua, name, false, fast, checked)?;
+    index_with(lua, methods, raw)
+}
+
+fn index_with(lua: &Lua, methods: Table, raw: Function) -> mlua::Result<Function> {
     let make: Function = factory(lua, Value::String(lua.create_string("index")?))?;
     make.call((methods, raw))
 }

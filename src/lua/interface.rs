@@ -26,7 +26,7 @@ pub fn networking_messages(lua: &Lua, slot: &Rc<Slot>) -> mlua::Result<Table> {
             lua,
             "SendMessageToUser",
             Arity::One,
-            move |a: SendArgs| {
+            move |_, a: SendArgs| {
                 // SAFETY: `SendArgs` lends the string argument, still on the Lua stack while
                 // this callback runs.
                 let payload = unsafe { a.payload() };
