@@ -28,6 +28,7 @@ mod rtt;
 pub mod secret;
 mod send_buffer;
 mod session;
+mod table_hash;
 pub mod wire;
 
 #[cfg(test)]
@@ -50,6 +51,7 @@ use session::{DataOutcome, Limits, Phase, Session, TimerOutcome};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
+use table_hash::TableHash;
 use wire::Packet;
 
 /// Sessions one endpoint keeps at most; beyond it new sessions are refused.
@@ -164,8 +166,8 @@ pub struct Endpoint {
     key: Option<PacketKey>,
     /// Keyed by the session's `conn` handle, so iteration order (and so every test) is stable.
     sessions: BTreeMap<u32, Session>,
-    by_key: HashMap<Identity, u32>,
-    by_local_id: HashMap<u64, u32>,
+    by_key: HashMap<Identity, u32, TableHash>,
+    by_local_id: HashMap<u64, u32, TableHash>,
     next_conn: u32,
     next_poll: u32,
     inbox: Inbox,
@@ -192,6 +194,7 @@ impl Endpoint {
         epoch: Instant,
         secret: Secret,
     ) -> Endpoint {
+        let table_hash = TableHash::new(&secret);
         Endpoint {
             local_steam_id,
             limits: Limits::from_config(&config),
@@ -203,8 +206,8 @@ impl Endpoint {
             next_id: 0,
             key: None,
             sessions: BTreeMap::new(),
-            by_key: HashMap::new(),
-            by_local_id: HashMap::new(),
+            by_key: HashMap::with_hasher(table_hash.clone()),
+            by_local_id: HashMap::with_hasher(table_hash),
             next_conn: 1,
             next_poll: 0,
             inbox: Inbox::default(),
@@ -389,7 +392,9 @@ impl Endpoint {
             Identity::Ip(a) => Some(a),
             _ => None,
         });
-        if let Some(&conn) = self.by_key.get(&key) {
+        // One table lookup: a session that survives the checks below is the one to send on.
+        let mut existing = self.by_key.get(&key).copied();
+        if let Some(conn) = existing {
             let Some(s) = self.sessions.get(&conn) else {
                 return result::FAIL;
             };
@@ -407,12 +412,13 @@ impl Endpoint {
                 self.log(debug_output::MSG, text);
                 self.drop_unread(conn, None);
                 self.remove_session(conn);
+                existing = None;
             } else if s.phase == Phase::Requested {
                 self.accept(now, conn, "sending to the peer accepts its request");
             }
         }
-        let conn = match self.by_key.get(&key) {
-            Some(&c) => c,
+        let conn = match existing {
+            Some(c) => c,
             None => {
                 let Some(c) = self.new_session(now, key.clone(), true) else {
                     return result::LIMIT_EXCEEDED;

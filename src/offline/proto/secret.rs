@@ -11,6 +11,8 @@ use std::hash::Hasher;
 pub enum Domain {
     Cookie = 1,
     ConnectionId = 2,
+    /// The keys of the session tables' hasher (`table_hash`).
+    TableHash = 3,
 }
 
 #[derive(Clone)]
