@@ -3,7 +3,9 @@
 --   1. `require "steam_messages"` finds the module through the default package.cpath (.\?.dll);
 --   2. Init() with no Steam client returns false and a reason naming the cause;
 --   3. two Steam.Extra.NewOfflineInstance peers in this one process exchange reliable messages, in
---      order, on several channels (interleaved), then close.
+--      order, on several channels (interleaved), then close;
+--   4. an entry left in the peer directory (%TEMP%\steam-messages-<user>) by a process that is gone
+--      does not block its SteamID (the Windows process check).
 -- Exits 0 when all holds; prints what failed otherwise.
 local Steam = require "steam_messages"
 local where = (jit and jit.version) or _VERSION
@@ -88,4 +90,16 @@ say(("two offline instances: %d reliable messages in order on channels 0, 1, 7 a
 
 assert(A.NetworkingMessages.CloseSessionWithUser(idB))
 A.Shutdown(); B.Shutdown()
+
+-- 4
+local stale_id = "76561197960265999"
+local dir = assert(os.getenv("TEMP"), "no %TEMP%") .. "\\steam-messages-" .. (os.getenv("USERNAME") or "user")
+local f = assert(io.open(dir .. "\\" .. stale_id, "w"), "cannot write into the peer directory " .. dir)
+f:write("127.0.0.1:9 4000000000\n")   -- no such process
+f:close()
+local C, err = Steam.Extra.NewOfflineInstance { steamid = stale_id }
+assert(C, "a dead process's entry blocked its SteamID: " .. tostring(err))
+assert(tostring(C.User.GetSteamID()) == stale_id)
+C.Shutdown()
+say("a dead process's peer-directory entry is ignored")
 say("ok")
