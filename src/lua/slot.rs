@@ -81,6 +81,8 @@ impl Slot {
         guard.as_mut().map(|b| f(b.as_mut()))
     }
 
+    /// Only the test hooks inject events; release builds never do.
+    #[cfg(feature = "test-hooks")]
     pub fn inject(&self, event: Event) {
         if let Ok(mut injected) = self.injected.try_borrow_mut() {
             injected.push(event);
