@@ -4,7 +4,7 @@
 use super::callbacks::{self, GlobalCallbacks};
 use super::edge::{export, Arity, Ret};
 use super::slot::{Slot, SlotList};
-use super::{interface, uint64, utils};
+use super::{identity, interface, uint64, utils};
 use mlua::{Function, Lua, Table};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -113,8 +113,19 @@ impl Parts {
         })
     }
 
-    /// Puts the shared pieces into `t` under luasteam's names.
-    pub fn fill(&self, lua: &Lua, t: &Table) -> mlua::Result<()> {
+    /// Puts the shared pieces into `t` under luasteam's names, with the constants and an `Extra`
+    /// table (returned, so the global table can add what only it has).
+    pub fn fill(&self, lua: &Lua, t: &Table) -> mlua::Result<Table> {
+        set_constants(t)?;
+        t.set(
+            "newSteamNetworkingIdentity",
+            export(
+                lua,
+                "newSteamNetworkingIdentity",
+                Arity::One,
+                identity::new_identity,
+            )?,
+        )?;
         t.set("NetworkingMessages", &self.messages)?;
         t.set("NetworkingMessages_SteamAPI", &self.messages)?;
         t.set("NetworkingUtils", &self.utils)?;
@@ -125,7 +136,20 @@ impl Parts {
         let user = lua.create_table()?;
         user.set("GetSteamID", self.get_steam_id(lua, "GetSteamID")?)?;
         t.set("User", user)?;
-        Ok(())
+        let extra = lua.create_table()?;
+        extra.set(
+            "ParseUint64",
+            export(lua, "ParseUint64", Arity::One, uint64::parse_uint64)?,
+        )?;
+        extra.set(
+            "SetDebugOutput",
+            export(lua, "SetDebugOutput", Arity::Zero, utils::set_debug_output)?,
+        )?;
+        extra.set("GetStats", self.get_stats(lua)?)?;
+        #[cfg(feature = "test-hooks")]
+        extra.set("_Test", test_hooks(lua, &self.slot)?)?;
+        t.set("Extra", &extra)?;
+        Ok(extra)
     }
 }
 

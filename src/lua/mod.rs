@@ -29,19 +29,8 @@ fn steam_messages(lua: &Lua) -> mlua::Result<Table> {
     message::register(lua)?;
 
     let steam = lua.create_table()?;
-    instance::set_constants(&steam)?;
-    steam.set(
-        "newSteamNetworkingIdentity",
-        export(
-            lua,
-            "newSteamNetworkingIdentity",
-            Arity::One,
-            identity::new_identity,
-        )?,
-    )?;
-
     let client = Parts::new(lua, "Steam.Init")?;
-    client.fill(lua, &steam)?;
+    let extra = client.fill(lua, &steam)?;
     let slot = client.slot.clone();
     steam.set(
         "Init",
@@ -92,24 +81,10 @@ fn steam_messages(lua: &Lua) -> mlua::Result<Table> {
         )?,
     )?;
 
-    let extra = lua.create_table()?;
-    extra.set(
-        "ParseUint64",
-        export(lua, "ParseUint64", Arity::One, uint64::parse_uint64)?,
-    )?;
-    extra.set(
-        "SetDebugOutput",
-        export(lua, "SetDebugOutput", Arity::Zero, utils::set_debug_output)?,
-    )?;
     extra.set(
         "NewOfflineInstance",
         export(lua, "NewOfflineInstance", Arity::Var, new_offline_instance)?,
     )?;
-    extra.set("GetStats", client.get_stats(lua)?)?;
-    #[cfg(feature = "test-hooks")]
-    extra.set("_Test", instance::test_hooks(lua, &client.slot)?)?;
-    steam.set("Extra", extra)?;
-    // Keep the parts' slots alive as long as the module table is.
     steam.set("_VERSION", env!("CARGO_PKG_VERSION"))?;
     Ok(steam)
 }
@@ -160,29 +135,6 @@ fn new_offline_instance(lua: &Lua, a: &Args) -> Ret<(Option<Table>, Option<Strin
     };
     parts.slot.set(backend)?;
     let t = lua.create_table()?;
-    instance::set_constants(&t)?;
     parts.fill(lua, &t)?;
-    t.set(
-        "newSteamNetworkingIdentity",
-        export(
-            lua,
-            "newSteamNetworkingIdentity",
-            Arity::One,
-            identity::new_identity,
-        )?,
-    )?;
-    let extra = lua.create_table()?;
-    extra.set(
-        "ParseUint64",
-        export(lua, "ParseUint64", Arity::One, uint64::parse_uint64)?,
-    )?;
-    extra.set(
-        "SetDebugOutput",
-        export(lua, "SetDebugOutput", Arity::Zero, utils::set_debug_output)?,
-    )?;
-    extra.set("GetStats", parts.get_stats(lua)?)?;
-    #[cfg(feature = "test-hooks")]
-    extra.set("_Test", instance::test_hooks(lua, &parts.slot)?)?;
-    t.set("Extra", extra)?;
     Ok((Some(t), None))
 }
