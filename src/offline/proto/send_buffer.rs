@@ -26,13 +26,68 @@ struct OutMessage {
     reliable: bool,
     data: Vec<u8>,
     frag_size: usize,
-    acked: Vec<bool>,
+    acked: AckedFrags,
     remaining: usize,
+}
+
+/// Which fragments of a message the peer acked. Up to 64 in a word: a message of one packet or
+/// a few (nearly all) costs no allocation beyond its payload's.
+enum AckedFrags {
+    Word { frags: u32, bits: u64 },
+    Words { frags: u32, bits: Vec<u64> },
+}
+
+impl AckedFrags {
+    fn new(frags: usize) -> AckedFrags {
+        let n = frags.min(u32::MAX as usize) as u32;
+        if frags <= 64 {
+            AckedFrags::Word { frags: n, bits: 0 }
+        } else {
+            AckedFrags::Words {
+                frags: n,
+                bits: vec![0; frags.div_ceil(64)],
+            }
+        }
+    }
+
+    fn len(&self) -> u32 {
+        match self {
+            AckedFrags::Word { frags, .. } | AckedFrags::Words { frags, .. } => *frags,
+        }
+    }
+
+    /// Whether `frag` is acked; `None` past the last fragment.
+    fn get(&self, frag: u32) -> Option<bool> {
+        if frag >= self.len() {
+            return None;
+        }
+        let (word, bit) = ((frag / 64) as usize, frag % 64);
+        let w = match self {
+            AckedFrags::Word { bits, .. } => *bits,
+            AckedFrags::Words { bits, .. } => bits.get(word).copied().unwrap_or(0),
+        };
+        Some(w >> bit & 1 == 1)
+    }
+
+    /// Marks `frag` acked; its state before, `None` past the last fragment.
+    fn set(&mut self, frag: u32) -> Option<bool> {
+        let before = self.get(frag)?;
+        let (word, bit) = ((frag / 64) as usize, frag % 64);
+        match self {
+            AckedFrags::Word { bits, .. } => *bits |= 1 << bit,
+            AckedFrags::Words { bits, .. } => {
+                if let Some(w) = bits.get_mut(word) {
+                    *w |= 1 << bit;
+                }
+            }
+        }
+        Some(before)
+    }
 }
 
 impl OutMessage {
     fn frags(&self) -> u32 {
-        self.acked.len() as u32
+        self.acked.len()
     }
     fn range(&self, frag: u32) -> (usize, usize) {
         let start = frag as usize * self.frag_size;
@@ -97,7 +152,7 @@ impl SendBuffer {
                 reliable,
                 data,
                 frag_size,
-                acked: vec![false; frags],
+                acked: AckedFrags::new(frags),
                 remaining: frags,
             },
         );
@@ -174,7 +229,7 @@ impl SendBuffer {
                 self.pop_retransmit();
                 continue;
             };
-            if m.acked.get(f.frag as usize).copied().unwrap_or(true) {
+            if m.acked.get(f.frag).unwrap_or(true) {
                 self.pop_retransmit();
                 continue;
             }
@@ -247,13 +302,9 @@ impl SendBuffer {
         let Some(m) = self.msgs.get_mut(&f.msg) else {
             return;
         };
-        let Some(slot) = m.acked.get_mut(f.frag as usize) else {
-            return;
-        };
-        if *slot {
+        if m.acked.set(f.frag) != Some(false) {
             return;
         }
-        *slot = true;
         m.remaining -= 1;
         let (s, e) = m.range(f.frag);
         self.unacked_reliable = self.unacked_reliable.saturating_sub(e - s);
@@ -266,10 +317,30 @@ impl SendBuffer {
         let pending = self
             .msgs
             .get(&f.msg)
-            .and_then(|m| m.acked.get(f.frag as usize))
+            .and_then(|m| m.acked.get(f.frag))
             .is_some_and(|acked| !acked);
         if pending && self.queued_resend.insert(f) {
             self.retransmit.push_back(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AckedFrags;
+
+    #[test]
+    fn marks_each_fragment_once_inline_and_past_64() {
+        for frags in [1usize, 64, 65, 200] {
+            let mut a = AckedFrags::new(frags);
+            assert_eq!(a.len() as usize, frags);
+            for f in (0..frags as u32).rev() {
+                assert_eq!(a.get(f), Some(false));
+                assert_eq!(a.set(f), Some(false));
+                assert_eq!(a.set(f), Some(true), "frag {f} of {frags} acked twice");
+            }
+            assert_eq!(a.get(frags as u32), None);
+            assert_eq!(a.set(frags as u32), None);
         }
     }
 }
