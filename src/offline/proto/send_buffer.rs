@@ -107,9 +107,75 @@ pub struct OutSegment<'a> {
     pub frag: Option<FragRef>,
 }
 
+/// Queued and unacked messages by id. Ids only grow and most messages leave in the order they
+/// came, so a deque of slots from the oldest id on does what a `BTreeMap` did here without a
+/// tree insert and node allocation per message; a message acked out of order leaves an empty
+/// slot until the ones before it go (at most the in-flight window's worth).
+#[derive(Default)]
+struct OutMessages {
+    /// The id of `slots[0]`.
+    base: u64,
+    slots: VecDeque<Option<OutMessage>>,
+}
+
+impl OutMessages {
+    fn insert(&mut self, id: u64, m: OutMessage) {
+        if self.slots.is_empty() {
+            self.base = id;
+        }
+        // Ids come from one counter, so `id` is the next slot; a gap would only be empty slots.
+        while self.base + (self.slots.len() as u64) < id {
+            self.slots.push_back(None);
+        }
+        match id.checked_sub(self.base) {
+            Some(i) if i as usize == self.slots.len() => self.slots.push_back(Some(m)),
+            Some(i) => {
+                if let Some(slot) = self.slots.get_mut(i as usize) {
+                    *slot = Some(m);
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn index(&self, id: u64) -> Option<usize> {
+        let i = id.checked_sub(self.base)?;
+        (i < self.slots.len() as u64).then_some(i as usize)
+    }
+
+    fn get(&self, id: &u64) -> Option<&OutMessage> {
+        self.slots.get(self.index(*id)?)?.as_ref()
+    }
+
+    fn get_mut(&mut self, id: &u64) -> Option<&mut OutMessage> {
+        let i = self.index(*id)?;
+        self.slots.get_mut(i)?.as_mut()
+    }
+
+    fn remove(&mut self, id: &u64) -> Option<OutMessage> {
+        let i = self.index(*id)?;
+        let m = self.slots.get_mut(i)?.take();
+        while let Some(None) = self.slots.front() {
+            self.slots.pop_front();
+            self.base += 1;
+        }
+        m
+    }
+
+    /// The oldest message's id.
+    fn first_id(&self) -> Option<u64> {
+        // Empty slots never stay at the front (see `remove`).
+        self.slots.front().map(|_| self.base)
+    }
+
+    fn clear(&mut self) {
+        self.slots.clear();
+    }
+}
+
 #[derive(Default)]
 pub struct SendBuffer {
-    msgs: BTreeMap<u64, OutMessage>,
+    msgs: OutMessages,
     next_id: u64,
     /// Unsent messages and the next fragment of the first one.
     queue: VecDeque<(u64, u32)>,
@@ -209,8 +275,8 @@ impl SendBuffer {
         if self.unacked_reliable >= MAX_IN_FLIGHT_BYTES {
             return false;
         }
-        match (self.msgs.first_key_value(), self.queue.front()) {
-            (Some((&oldest, _)), Some(&(next, _))) => next - oldest < MAX_IN_FLIGHT_MESSAGES,
+        match (self.msgs.first_id(), self.queue.front()) {
+            (Some(oldest), Some(&(next, _))) => next - oldest < MAX_IN_FLIGHT_MESSAGES,
             _ => true,
         }
     }
@@ -327,7 +393,46 @@ impl SendBuffer {
 
 #[cfg(test)]
 mod tests {
-    use super::AckedFrags;
+    use super::{AckedFrags, OutMessage, OutMessages};
+
+    fn msg(seq: u64) -> OutMessage {
+        OutMessage {
+            channel: 0,
+            seq,
+            reliable: true,
+            data: vec![seq as u8],
+            frag_size: 1,
+            acked: AckedFrags::new(1),
+            remaining: 1,
+        }
+    }
+
+    #[test]
+    fn out_messages_keep_the_oldest_first_through_out_of_order_removal() {
+        let mut m = OutMessages::default();
+        for id in 10..15 {
+            m.insert(id, msg(id));
+        }
+        assert_eq!(m.first_id(), Some(10));
+        assert_eq!(m.remove(&12).map(|x| x.seq), Some(12));
+        assert!(m.get(&12).is_none());
+        assert_eq!(m.remove(&12).map(|x| x.seq), None);
+        assert_eq!(m.remove(&10).map(|x| x.seq), Some(10));
+        assert_eq!(m.first_id(), Some(11));
+        assert_eq!(m.remove(&11).map(|x| x.seq), Some(11));
+        assert_eq!(
+            m.first_id(),
+            Some(13),
+            "the emptied slot of 12 went with them"
+        );
+        assert!(m.get(&9).is_none() && m.get(&15).is_none());
+        m.remove(&13);
+        m.remove(&14);
+        assert_eq!(m.first_id(), None);
+        m.insert(20, msg(20));
+        assert_eq!(m.first_id(), Some(20));
+        assert_eq!(m.get_mut(&20).map(|x| x.seq), Some(20));
+    }
 
     #[test]
     fn marks_each_fragment_once_inline_and_past_64() {
