@@ -66,11 +66,11 @@ pub fn networking_messages(lua: &Lua, slot: &Rc<Slot>) -> mlua::Result<Table> {
                 let channel = a.integer(1, 0, i32::MAX as i64)? as i32;
                 let max = a.integer(2, 1, MAX_BATCH)? as usize;
                 let msgs = s.with(a, |b| b.receive_messages_on_channel(channel, max))?;
-                let list = lua.create_table_with_capacity(msgs.len(), 0)?;
                 let count = msgs.len();
-                for (i, m) in msgs.into_iter().enumerate() {
-                    list.raw_set(i + 1, message::push(lua, m)?)?;
-                }
+                // Each userdata pushed straight into the table: creating it as a handle and
+                // setting it in a second step cost a registry reference per message.
+                let list =
+                    lua.create_sequence_from(msgs.into_iter().map(message::MessageUd::new))?;
                 Ok((count, list))
             },
         )?,

@@ -8,8 +8,7 @@ use super::identity;
 use crate::messages::Message;
 use mlua::state::RawLua;
 use mlua::{
-    ffi, AnyUserData, FromLua, IntoLua, Lua, UserData, UserDataFields, UserDataRef, UserDataRefMut,
-    Value,
+    ffi, FromLua, IntoLua, Lua, UserData, UserDataFields, UserDataRef, UserDataRefMut, Value,
 };
 use std::ffi::c_int;
 
@@ -26,8 +25,10 @@ impl UserData for MessageUd {
     }
 }
 
-pub fn push(lua: &Lua, msg: Message) -> mlua::Result<AnyUserData> {
-    lua.create_userdata(MessageUd(Some(msg)))
+impl MessageUd {
+    pub fn new(msg: Message) -> MessageUd {
+        MessageUd(Some(msg))
+    }
 }
 
 impl Args {
