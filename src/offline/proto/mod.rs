@@ -871,6 +871,13 @@ impl Endpoint {
                         || inbox_bytes + data.len() > INBOX_MAX_BYTES;
                     if full && !reliable {
                         self.stats.messages_dropped += 1;
+                        // One line per run of drops: under a flood, formatting a line for every
+                        // dropped message took the service thread's time from taking datagrams,
+                        // and the game's thread waited for the lock, so fewer got through.
+                        s.drops_unlogged += 1;
+                        if s.drops_unlogged > 1 {
+                            continue;
+                        }
                         let text = format!(
                             "{}: unreliable message of {} bytes on channel {channel} dropped: receive queue full ({} messages, {} bytes; limits RecvBufferMessages {}, RecvBufferSize {})",
                             s.tag(),
@@ -883,6 +890,15 @@ impl Endpoint {
                         self.debug.push(debug_output::WARNING, text);
                         continue;
                     }
+                    if s.drops_unlogged > 1 {
+                        let text = format!(
+                            "{}: {} more unreliable messages dropped while the receive queue was full",
+                            s.tag(),
+                            s.drops_unlogged - 1
+                        );
+                        self.debug.push(debug_output::WARNING, text);
+                    }
+                    s.drops_unlogged = 0;
                     s.queued_messages += 1;
                     s.queued_bytes += data.len();
                     inbox_messages += 1;

@@ -161,6 +161,8 @@ pub struct Session {
     holding_back: bool,
     pub queued_messages: usize,
     pub queued_bytes: usize,
+    /// Unreliable messages dropped on a full receive queue since the one the debug output named.
+    pub drops_unlogged: u64,
     pub next_message_number: i64,
     pub open_channels: BTreeSet<i32>,
     out_meter: RateMeter,
@@ -228,6 +230,7 @@ impl Session {
             holding_back: false,
             queued_messages: 0,
             queued_bytes: 0,
+            drops_unlogged: 0,
             next_message_number: 1,
             open_channels: BTreeSet::new(),
             out_meter: RateMeter::new(epoch),

@@ -711,6 +711,33 @@ fn a_full_receive_queue_drops_unreliable_and_holds_back_reliable() {
 }
 
 #[test]
+fn a_run_of_unreliable_drops_is_one_debug_line_and_a_count() {
+    let cb = cfg_with(&[(config::RECV_BUFFER_MESSAGES, 10)]);
+    let mut p = Pair::with_configs(ConfigTable::default(), cb, 3);
+    p.connect();
+    for _ in 0..60 {
+        assert_eq!(p.send_ab(b"u", send::UNRELIABLE, 1), result::OK);
+    }
+    p.drive_for(Duration::from_millis(200));
+    assert_eq!(p.b.stats().messages_dropped, 50);
+    let named =
+        |lines: &[DebugLine], what: &str| lines.iter().filter(|l| l.text.contains(what)).count();
+    let lines = p.b.drain_debug();
+    assert_eq!(named(&lines, "dropped: receive queue full"), 1);
+    assert_eq!(p.b.receive_messages_on_channel(1, 100).len(), 10);
+    assert_eq!(p.send_ab(b"after", send::UNRELIABLE, 1), result::OK);
+    p.drive_for(Duration::from_millis(200));
+    let lines = p.b.drain_debug();
+    assert_eq!(
+        named(&lines, "49 more unreliable messages dropped"),
+        1,
+        "{:?}",
+        lines.iter().map(|l| &l.text).collect::<Vec<_>>()
+    );
+    assert_eq!(p.b.receive_messages_on_channel(1, 100).len(), 1);
+}
+
+#[test]
 fn messages_over_recv_max_message_size_are_refused_and_counted() {
     let cb = cfg_with(&[(config::RECV_MAX_MESSAGE_SIZE, 2000)]);
     let mut p = Pair::with_configs(ConfigTable::default(), cb, 4);
