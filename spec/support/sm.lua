@@ -38,11 +38,16 @@ function M.assert_plain_error(err, message, where)
 end
 
 -- A wall clock in seconds: luasocket's when installed, else os.time (1 s resolution).
+local ok_socket, socket = pcall(require, "socket")
+local gettime = ok_socket and type(socket) == "table" and socket.gettime or nil
 function M.now()
-  local ok, socket = pcall(require, "socket")
-  if ok and type(socket) == "table" and socket.gettime then return socket.gettime() end
+  if gettime then return gettime() end
   return os.time()
 end
+
+-- The most a call said to be "well under a second" may take by M.now(): 1 s where the clock is
+-- fine-grained; with os.time a call that starts just before a second's edge reads 1, so 2.
+M.UNDER_A_SECOND = gettime and 1 or 2
 
 -- Opens an offline instance on loopback. Returns the instance, or raises with the reason so
 -- the spec that needed it fails and says why.

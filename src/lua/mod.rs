@@ -118,7 +118,9 @@ fn server_params(a: &Args) -> Ret<ServerParams> {
         ip,
         game_port: a.integer(2, 0, 65535)? as u16,
         query_port: a.integer(3, 0, 65535)? as u16,
-        server_mode: a.int32(4)?,
+        // EServerMode: 1 no authentication, 2 authentication, 3 authentication and secure (VAC);
+        // 0 is eServerModeInvalid, which SteamGameServer_Init refuses, so it is a caller's mistake.
+        server_mode: a.integer(4, 1, 3)? as i32,
         version: a.string(5)?,
     })
 }
