@@ -59,6 +59,7 @@ for lua in "${luas[@]}"; do
         local where = package.searchpath and package.searchpath("steam_messages", package.cpath)
         if where and where:sub(1, #dir) ~= dir then error("loaded from " .. where .. ", not the tree") end
         local Steam = require("steam_messages")
+        assert(Steam.Extra._Test == nil, "the rock is a release build, yet it has Steam.Extra._Test")
         local ok, reason = Steam.Init()
         print("RESULT", tostring(ok), type(reason), tostring(reason))'
     out=$(cd "$elsewhere" && env -u LD_LIBRARY_PATH -u STEAM_MESSAGES_BACKEND -u LUA_CPATH \

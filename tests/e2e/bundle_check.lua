@@ -3,6 +3,9 @@
 -- find everything. Arguments: the pure-Lua helper modules the zip holds (e.g. steam_messages.router).
 local Steam = require "steam_messages"
 assert(type(Steam) == "table" and type(Steam.Init) == "function", "require did not return the Steam table")
+-- A release build carries no test hooks (event injection, forced panics): they exist only with the
+-- crate's test-hooks feature.
+assert(Steam.Extra._Test == nil, "a release bundle exposes Steam.Extra._Test")
 for i = 1, #arg do
   local m = require(arg[i])
   assert(m ~= nil, "helper " .. arg[i] .. " returned nil")

@@ -31,7 +31,7 @@ contents() {
     [ -f "$zip" ] || { echo "dist_bundles: $zip was not made" >&2; return 1; }
     mkdir "$dir"
     unzip -q "$zip" -d "$dir"
-    for f in "$3" "$4" README.txt steam_appid.txt "${helpers[@]}"; do
+    for f in "$3" "$4" README.txt steam_appid.txt types/steam_messages.lua "${helpers[@]}"; do
         [ -f "$dir/$f" ] || { echo "dist_bundles: $zip lacks $f" >&2; return 1; }
     done
     if unzip -Z1 "$zip" | grep -Eiq 'bcryptprimitives|\.o$|\.a$'; then
