@@ -44,5 +44,6 @@ for lua in "$@"; do
     mkdir -p "$dest"
     cp "$dll" "$dest/steam_messages.dll"
     cp "$api" "$dest/steam_api64.dll"
-    "$SM_ROOT/scripts/check-dll.sh" "$dest/steam_messages.dll"
+    case $dir in luajit) lua_dll=lua51.dll ;; *) lua_dll=lua54.dll ;; esac
+    "$SM_ROOT/scripts/check-dll.sh" "$dest/steam_messages.dll" "$lua_dll"
 done
