@@ -32,10 +32,21 @@ end
 NM.SendMessageToUser(id, "ping", 4, Steam.k_nSteamNetworkingSend_Reliable, 0)
 -- Wait until connected, then tell the shell, which kills the victim.
 local deadline = os.time() + 10
-while os.time() < deadline do
+local connected = false
+while os.time() < deadline and not failed_at do
   Steam.RunCallbacks()
-  if NM.GetSessionConnectionInfo(id) == Steam.k_ESteamNetworkingConnectionState_Connected then break end
+  if NM.GetSessionConnectionInfo(id) == Steam.k_ESteamNetworkingConnectionState_Connected then
+    connected = true
+    break
+  end
   sleep(0.01)
+end
+if not connected then
+  -- Without a session there is nothing for the kill to break: this run proves nothing.
+  io.write(string.format("survivor: never connected (SessionFailed: %s)\n", tostring(reason)))
+  io.write("survivor: connected\n")  -- lets the shell go on; the exit code says FAIL
+  io.flush()
+  os.exit(1)
 end
 io.write("survivor: connected\n"); io.flush()
 local killfile = os.getenv("KILL_SIGNAL_FILE")
@@ -57,7 +68,13 @@ end
 Steam.Shutdown()
 if failed_at then
   io.write(string.format("survivor: SessionFailed after %d s, end reason %d\n", failed_at - started, reason))
-  os.exit((failed_at - started <= 15) and 0 or 1)
+  -- A silent peer is a timeout on our side (k_ESteamNetConnectionEnd_Misc_Timeout), seen after the
+  -- kill and within 15 s of it.
+  local ok_reason = reason == Steam.k_ESteamNetConnectionEnd_Misc_Timeout
+  if not ok_reason then
+    io.write(string.format("survivor: expected end reason %d (Misc_Timeout)\n", Steam.k_ESteamNetConnectionEnd_Misc_Timeout))
+  end
+  os.exit((ok_reason and failed_at >= started and failed_at - started <= 15) and 0 or 1)
 end
 io.write("survivor: no SessionFailed within 20 s\n")
 os.exit(1)
