@@ -126,6 +126,26 @@ local function send_event(text)
   end
 end
 
+local function quality(q)
+  if q < 0 then return "?" end
+  return string.format("%.0f%%", q * 100)
+end
+
+-- One line per peer: what the window shows and the headless mode prints (so the test sees it too).
+local function status_lines()
+  local lines = {}
+  for _, p in ipairs(net:peer_list()) do
+    local key = p.identity:ToString()
+    local counts = players[key] or { states = 0, events = 0 }
+    lines[#lines + 1] = string.format("%s  %s  ping %d ms  quality %s / %s  states %d  events %d", key,
+      STATE_NAMES[p.state] or tostring(p.state), p.ping, quality(p.quality), quality(p.quality_remote),
+      counts.states, counts.events)
+  end
+  return lines
+end
+
+local next_status = 1  -- headless: print the status lines once a second
+
 function love.update(dt)
   if failure or quitting then return end
   local t = love.timer.getTime() - started
@@ -158,6 +178,11 @@ function love.update(dt)
   net:update()
   net:broadcast(string.format("%d %d", math.floor(my.x), math.floor(my.y)), net.UNRELIABLE, STATE_CHANNEL)
 
+  if headless and t >= next_status then
+    next_status = next_status + 1
+    for _, line in ipairs(status_lines()) do print("SM status " .. line) end
+  end
+
   if headless and ((test_seconds and t > test_seconds) or (lost_at and t > lost_at + 1)) then
     love.event.quit(0)
   end
@@ -181,11 +206,6 @@ function love.quit()
   print("SM quit")
 end
 
-local function quality(q)
-  if q < 0 then return "?" end
-  return string.format("%.0f%%", q * 100)
-end
-
 function love.draw()
   local g = love.graphics
   g.clear(0.1, 0.1, 0.12)
@@ -205,15 +225,12 @@ function love.draw()
   g.setColor(1, 1, 1)
   g.print(string.format("%s  steamid:%s  (space: ping, arrows: move)", role, tostring(me)), 10, 10)
   local y = 30
-  for _, p in ipairs(net:peer_list()) do
-    local key = p.identity:ToString()
-    local counts = players[key] or { states = 0, events = 0 }
-    g.print(string.format("%s  %s  ping %d ms  quality %s / %s  states %d  events %d", key,
-      STATE_NAMES[p.state] or tostring(p.state), p.ping, quality(p.quality), quality(p.quality_remote),
-      counts.states, counts.events), 10, y)
+  local lines = status_lines()
+  for _, line in ipairs(lines) do
+    g.print(line, 10, y)
     y = y + 16
   end
-  if #net:peer_list() == 0 then g.print("waiting for a peer...", 10, y) end
+  if #lines == 0 then g.print("waiting for a peer...", 10, y) end
   g.setColor(0.8, 0.8, 0.8)
   for i, line in ipairs(log) do g.print(line, 10, 420 - 16 * i) end
 end

@@ -39,6 +39,9 @@ expect host "^SM event from steamid:$JOIN: event [0-9]+\$" "get the joiner's eve
 expect join "^SM event from steamid:$HOST: event [0-9]+\$" "get the host's events (reliable)"
 expect host "^SM summary from steamid:$JOIN states=[1-9][0-9]* events=[1-9]" "count states and events from the joiner"
 expect join "^SM summary from steamid:$HOST states=[1-9][0-9]* events=[1-9]" "count states and events from the host"
+# The on-screen status (state, ping, quality), printed once a second in headless mode.
+expect host "^SM status steamid:$JOIN  connected  ping [0-9]+ ms  quality [0-9]+% / [0-9?]+%" "show the joiner's session status"
+expect join "^SM status steamid:$HOST  connected  ping [0-9]+ ms  quality [0-9]+% / [0-9?]+%" "show the host's session status"
 expect host "^SM lost steamid:$JOIN state=[045] " "see the joiner's session lost after it quit"
 expect host "^SM quit\$" "quit cleanly"
 expect join "^SM quit\$" "quit cleanly"
