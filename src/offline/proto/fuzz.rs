@@ -826,6 +826,15 @@ impl Harness {
             let st = e.stats();
             prop_assert!(st.sessions as usize <= MAX_SESSIONS);
             prop_assert!(st.pending_requests as usize <= MAX_PENDING_REQUESTS);
+            let mut pending_by_address: HashMap<SocketAddr, usize> = HashMap::new();
+            for s in e.sessions.values().filter(|s| s.phase == Phase::Requested) {
+                *pending_by_address
+                    .entry(s.addr.unwrap_or(([0; 4], 0).into()))
+                    .or_default() += 1;
+            }
+            prop_assert!(pending_by_address
+                .values()
+                .all(|&n| n <= MAX_PENDING_REQUESTS_PER_ADDRESS));
             prop_assert!(st.reassembly_bytes as usize <= REASSEMBLY_MAX);
             prop_assert!(
                 st.queued_bytes as usize
