@@ -14,6 +14,8 @@ describe("Lua API under random arguments", function()
   local Steam, a, b, b_id, live_msgs, released
   local pool = {}
   local calls, errors, successes = 0, 0, 0
+  -- Setter successes whose value was read back.
+  local read_back = 0
 
   local function add(v) pool[#pool + 1] = v end
 
@@ -183,12 +185,115 @@ describe("Lua API under random arguments", function()
   checks.SetSteamID = checks.SetSteamID64
   checks.ParseString = function(r) if r[1] then assert(type(r[2]) == "boolean") end end
 
+  -- Setters: a success must leave a value that reads back as set; a refusal (false) must leave
+  -- the old value. `ctx.recv` is a method's receiver, `ctx.owner` a function's table, and
+  -- `ctx.before` what the value read before the call.
+  local function as_text(v)
+    if type(v) == "number" or type(v) == "string" then return tostring(v) end
+  end
+  local function identity_refused(name, r, ctx, why)
+    assert(r[2] == false, name .. " returned " .. tostring(r[2]) .. " for " .. why)
+    assert(tostring(ctx.recv) == ctx.before, name .. " refused " .. why .. " but changed the identity")
+  end
+  checks.SetGenericString = function(r, args, ctx)
+    if not (r[1] and ctx.recv) then return end
+    local text = as_text(args[1])
+    assert(text, "SetGenericString took a " .. type(args[1]))
+    if #text == 0 or #text > 31 or text:find("\0", 1, true) then
+      return identity_refused("SetGenericString", r, ctx, string.format("%q", text:sub(1, 40)))
+    end
+    assert(r[2] == true, "SetGenericString refused " .. string.format("%q", text))
+    assert(ctx.recv:GetGenericString() == text, "SetGenericString: reads back another string")
+    read_back = read_back + 1
+    assert(ctx.recv:GetType() == Steam.k_ESteamNetworkingIdentityType_GenericString)
+  end
+  checks.SetGenericBytes = function(r, args, ctx)
+    if not (r[1] and ctx.recv) then return end
+    local data = as_text(args[1])
+    assert(data, "SetGenericBytes took a " .. type(args[1]))
+    local len = args[2] == nil and #data or int_or_numeric(args[2])
+    assert(is_int(len) and len >= 0 and len <= #data, "SetGenericBytes took cbLen " .. tostring(args[2]))
+    if len == 0 or len > 32 then
+      return identity_refused("SetGenericBytes", r, ctx, len .. " bytes")
+    end
+    assert(r[2] == true, "SetGenericBytes refused " .. len .. " bytes")
+    assert(ctx.recv:GetGenericBytes() == data:sub(1, len), "SetGenericBytes: reads back other bytes")
+    read_back = read_back + 1
+    assert(ctx.recv:GetType() == Steam.k_ESteamNetworkingIdentityType_GenericBytes)
+  end
+  checks.SetIPv4Addr = function(r, args, ctx)
+    if not (r[1] and ctx.recv) then return end
+    local ip, port = args[1], int_or_numeric(args[2])
+    assert(is_int(port) and port >= 0 and port <= 65535, "SetIPv4Addr took port " .. tostring(args[2]))
+    assert(ctx.recv:GetType() == Steam.k_ESteamNetworkingIdentityType_IPAddress)
+    assert(tostring(ctx.recv):find(":" .. port .. "$"), "SetIPv4Addr: " .. tostring(ctx.recv))
+    if type(ip) == "number" then
+      assert(is_int(ip) and ip >= 0 and ip < 2 ^ 32, "SetIPv4Addr took address " .. ip)
+      assert(ctx.recv:GetIPv4() == ip, "SetIPv4Addr: reads back another address")
+    end
+    read_back = read_back + 1
+  end
+  checks.SetLocalHost = function(r, _, ctx)
+    if r[1] and ctx.recv then assert(ctx.recv:IsLocalHost(), "SetLocalHost: not localhost") end
+  end
+
+  local CONFIG_INT32, CONFIG_FLOAT, CONFIG_STRING = 1, 3, 4
+  -- After SetGlobalConfigValue*(key, value) returned r: true only for a known key of a type the
+  -- value fits, then the value reads back (or, clamped to the key's range, a bound of it: a value
+  -- that reads back as itself); false leaves the old value.
+  local function check_config_set(name, r, args, ctx, types, usable)
+    if not r[1] then return end
+    assert(type(r[2]) == "boolean", name .. " returned a " .. type(r[2]))
+    local get, key = ctx.owner.GetGlobalConfigValue, int_or_numeric(args[1])
+    local now_value = get(key)
+    if not r[2] then
+      assert(now_value == ctx.before or (now_value ~= now_value and ctx.before ~= ctx.before),
+        name .. " refused key " .. tostring(key) .. " but changed it")
+      return
+    end
+    read_back = read_back + 1
+    local _, data_type = ctx.owner.GetConfigValueInfo(key)
+    assert(types[data_type], name .. " accepted key " .. tostring(key) .. " of type " .. tostring(data_type))
+    local value = usable(args[2])
+    assert(value ~= nil, name .. " accepted " .. tostring(args[2]))
+    if type(value) == "string" then
+      assert(now_value == value, name .. ": reads back " .. tostring(now_value))
+      return
+    end
+    assert(type(now_value) == "number" and now_value == now_value and math.abs(now_value) < math.huge,
+      name .. ": reads back " .. tostring(now_value))
+    if math.abs(now_value - value) > 1e-6 * math.max(1, math.abs(value)) then
+      -- Clamped: the bound it read back is in range, so setting it reads it back unchanged.
+      local setter = data_type == CONFIG_FLOAT and ctx.owner.SetGlobalConfigValueFloat
+        or ctx.owner.SetGlobalConfigValueInt32
+      assert(setter(key, now_value) and get(key) == now_value,
+        name .. ": " .. tostring(value) .. " read back as " .. now_value .. ", not a bound")
+    end
+  end
+  checks.SetGlobalConfigValueInt32 = function(r, args, ctx)
+    check_config_set("SetGlobalConfigValueInt32", r, args, ctx, { [CONFIG_INT32] = true, [CONFIG_FLOAT] = true },
+      function(v)
+        v = int_or_numeric(v)
+        if is_int(v) and v >= -2 ^ 31 and v < 2 ^ 31 then return v end
+      end)
+  end
+  checks.SetGlobalConfigValueFloat = function(r, args, ctx)
+    check_config_set("SetGlobalConfigValueFloat", r, args, ctx, { [CONFIG_FLOAT] = true }, function(v)
+      v = int_or_numeric(v)
+      -- A float config value is an f32: anything beyond its range is no number at all.
+      if type(v) == "number" and v == v and math.abs(v) < 3.4e38 then return v end
+    end)
+  end
+  checks.SetGlobalConfigValueString = function(r, args, ctx)
+    check_config_set("SetGlobalConfigValueString", r, args, ctx, { [CONFIG_STRING] = true }, as_text)
+  end
+
   local function targets()
     local list = {}
     local function functions_of(prefix, t, skip)
       for k, v in pairs(t) do
         if type(v) == "function" and not (skip and skip[k]) then
-          list[#list + 1] = { name = prefix .. k, short = k, f = v }
+          list[#list + 1] = { name = prefix .. k, short = k, f = v, owner = t }
         end
       end
     end
@@ -244,9 +349,17 @@ describe("Lua API under random arguments", function()
         local recv = t.method == "identity" and idents[math.random(#idents)] or live_msgs[math.random(#live_msgs)]
         table.insert(args, 1, recv); n = n + 1
       end
+      local ctx = { owner = t.owner }
+      if with_receiver then
+        ctx.recv = args[1]
+        if t.method == "identity" then ctx.before = tostring(ctx.recv) end
+      elseif t.short:find("^SetGlobalConfigValue") then
+        local ok, v = pcall(t.owner.GetGlobalConfigValue, args[1])
+        ctx.before = ok and v or nil
+      end
       local r = call(t.name, t.f, args, n)
-      if checks[t.short] and not t.method then checks[t.short](r, args) end
-      if checks[t.short] and with_receiver then checks[t.short](r, { select(2, unpack(args, 1, n)) }) end
+      if checks[t.short] and not t.method then checks[t.short](r, args, ctx) end
+      if checks[t.short] and with_receiver then checks[t.short](r, { select(2, unpack(args, 1, n)) }, ctx) end
       -- Whatever Init a random call made live, end it, so the next call starts clean.
       if t.short == "Init" or t.short == "GameServerInit" then
         Steam.Shutdown(); Steam.GameServerShutdown()
@@ -254,8 +367,8 @@ describe("Lua API under random arguments", function()
       -- Random hooks may have been installed by assignments elsewhere; callbacks run now and then.
       if i % 50 == 0 then pcall(a.RunCallbacks); pcall(b.RunCallbacks) end
     end
-    print(string.format("\n# fuzz_api: %d calls (%d returned, %d raised string errors), seed %d, %s",
-      calls, successes, errors, SEED, _VERSION .. (jit and (" " .. jit.version) or "")))
+    print(string.format("\n# fuzz_api: %d calls (%d returned, %d raised string errors, %d setter successes read back), seed %d, %s",
+      calls, successes, errors, read_back, SEED, _VERSION .. (jit and (" " .. jit.version) or "")))
   end)
 
   it("a released message raises on every field and method but Release", function()

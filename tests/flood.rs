@@ -3,14 +3,16 @@
 //! bad cookies, cookies replayed from another address, and real handshakes nobody accepts) from
 //! four attacker sockets, while a real session keeps exchanging reliable messages. Memory stays
 //! bounded (counters and VmRSS), the attackers get back no more bytes than their Hellos carried,
-//! and the real session delivers every message, in order, throughout.
+//! and the real session delivers every message, in order, throughout. Halfway through, a new
+//! peer opens a session and trades messages with the flooded one: the per-address limits keep
+//! room for it. The figures go to stdout: `cargo test --test flood -- --nocapture` shows them.
 
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 use steam_messages::identity::Identity;
 use steam_messages::messages::{Backend, Event};
 use steam_messages::offline::options::OfflineOptions;
-use steam_messages::offline::proto::wire;
+use steam_messages::offline::proto::{wire, MAX_PENDING_REQUESTS_PER_ADDRESS};
 use steam_messages::offline::OfflineBackend;
 use steam_messages::steamid;
 
@@ -18,6 +20,9 @@ const JUNK: usize = 100_000;
 const FAKE_STARTS: usize = 1_000;
 const ROUNDS: usize = 10;
 const RELIABLE: i32 = 8;
+const ATTACKERS: usize = 4;
+/// The channel the peer that joins mid-flood uses, both ways.
+const LATE_CHANNEL: i32 = 1;
 
 /// A field of /proc/self/status in kB (or a count), when there is one.
 fn proc_status(field: &str) -> Option<u64> {
@@ -46,6 +51,39 @@ fn stat(b: &mut OfflineBackend, name: &str) -> i64 {
         .map_or(-1, |(_, v)| v)
 }
 
+/// A peer that opens its session with b in the middle of the flood: it sends to b, b answers
+/// each message, both in order.
+struct Late {
+    c: OfflineBackend,
+    id: Identity,
+    sent: usize,
+    /// c's messages b received (and answered).
+    received: usize,
+    /// b's answers c received.
+    answers: usize,
+}
+
+/// Receives what waits on `channel`, each "`prefix` n" with n counting on from `count`; returns
+/// the numbers taken.
+fn take_in_order(
+    to: &mut OfflineBackend,
+    channel: i32,
+    prefix: &str,
+    count: &mut usize,
+) -> std::ops::Range<usize> {
+    let first = *count;
+    for m in to.receive_messages_on_channel(channel, 10_000) {
+        let want = format!("{prefix} {count}");
+        assert_eq!(
+            String::from_utf8_lossy(&m.data),
+            want,
+            "{prefix}: out of order or lost"
+        );
+        *count += 1;
+    }
+    first..*count
+}
+
 struct Real {
     a: OfflineBackend,
     b: OfflineBackend,
@@ -53,6 +91,7 @@ struct Real {
     a_id: Identity,
     sent: usize,
     received: usize,
+    late: Option<Late>,
 }
 
 impl Real {
@@ -65,32 +104,54 @@ impl Real {
         self.sent += 1;
     }
 
-    /// Receives on b (accepting only the real peer), checking order.
+    fn send_late(&mut self) {
+        let Some(l) = &mut self.late else {
+            return;
+        };
+        let msg = format!("late {}", l.sent);
+        let r =
+            l.c.send_message_to_user(&self.to_b, msg.as_bytes(), RELIABLE, LATE_CHANNEL);
+        assert_eq!(r, 1, "the late peer's send failed with EResult {r}");
+        l.sent += 1;
+    }
+
+    /// Receives on b (accepting only the real peers), checking order.
     fn pump(&mut self) {
         for e in self.b.run_callbacks() {
             if let Event::SessionRequest { remote } = e {
-                if remote == self.a_id {
+                let late = self.late.as_ref().is_some_and(|l| l.id == remote);
+                if remote == self.a_id || late {
                     self.b.accept_session_with_user(&remote);
                 }
             }
         }
+        if let Some(l) = &mut self.late {
+            for n in take_in_order(&mut self.b, LATE_CHANNEL, "late", &mut l.received) {
+                let answer = format!("answer {n}");
+                let r =
+                    self.b
+                        .send_message_to_user(&l.id, answer.as_bytes(), RELIABLE, LATE_CHANNEL);
+                assert_eq!(r, 1, "b's answer failed with EResult {r}");
+            }
+            l.c.run_callbacks();
+            l.c.drain_debug_output(0);
+            take_in_order(&mut l.c, LATE_CHANNEL, "answer", &mut l.answers);
+        }
         self.a.run_callbacks();
         self.a.drain_debug_output(0);
         self.b.drain_debug_output(0);
-        for m in self.b.receive_messages_on_channel(0, 10_000) {
-            let want = format!("real {}", self.received);
-            assert_eq!(
-                String::from_utf8_lossy(&m.data),
-                want,
-                "out of order or lost"
-            );
-            self.received += 1;
-        }
+        take_in_order(&mut self.b, 0, "real", &mut self.received);
+    }
+
+    fn late_behind(&self) -> bool {
+        self.late
+            .as_ref()
+            .is_some_and(|l| l.received < l.sent || l.answers < l.sent)
     }
 
     fn wait_all(&mut self, round: usize) {
         let deadline = Instant::now() + Duration::from_secs(20);
-        while self.received < self.sent && Instant::now() < deadline {
+        while (self.received < self.sent || self.late_behind()) && Instant::now() < deadline {
             self.pump();
             std::thread::sleep(Duration::from_millis(2));
         }
@@ -98,6 +159,13 @@ impl Real {
             self.received, self.sent,
             "round {round}: the real session stalled under the flood"
         );
+        if let Some(l) = &self.late {
+            assert_eq!(
+                (l.received, l.answers),
+                (l.sent, l.sent),
+                "round {round}: the session opened mid-flood stalled"
+            );
+        }
     }
 }
 
@@ -120,6 +188,7 @@ fn a_flood_leaves_memory_bounded_and_the_real_session_working() {
         a_id: Identity::SteamId(ida),
         sent: 0,
         received: 0,
+        late: None,
     };
     let b_addr: SocketAddr = real.b.local_addr().expect("b's address");
     real.send();
@@ -135,7 +204,7 @@ fn a_flood_leaves_memory_bounded_and_the_real_session_working() {
             })
             .unwrap_or_default();
     assert!(!seeds.is_empty(), "tests/fuzz-corpus/ is empty");
-    let attackers: Vec<UdpSocket> = (0..4)
+    let attackers: Vec<UdpSocket> = (0..ATTACKERS)
         .map(|_| {
             let s = UdpSocket::bind("127.0.0.1:0").expect("bind an attacker socket");
             s.set_nonblocking(true).expect("nonblocking");
@@ -166,6 +235,17 @@ fn a_flood_leaves_memory_bounded_and_the_real_session_working() {
     let started = Instant::now();
     let mut junk_sent = 0usize;
     for round in 1..=ROUNDS {
+        if round == ROUNDS / 2 {
+            let id = steamid::individual(880_003);
+            real.late = Some(Late {
+                c: open(id),
+                id: Identity::SteamId(id),
+                sent: 0,
+                received: 0,
+                answers: 0,
+            });
+            real.send_late();
+        }
         for i in 0..JUNK / ROUNDS {
             let d: Vec<u8> = match i % 4 {
                 0 => (0..rng.below(1400)).map(|_| rng.next() as u8).collect(),
@@ -203,6 +283,7 @@ fn a_flood_leaves_memory_bounded_and_the_real_session_working() {
             }
             if i % 1000 == 0 {
                 real.send();
+                real.send_late();
                 real.pump();
             }
         }
@@ -245,7 +326,11 @@ fn a_flood_leaves_memory_bounded_and_the_real_session_working() {
             stat(&mut real.b, "pending_requests"),
         );
         assert!(sessions <= 1 + 64, "round {round}: {sessions} sessions");
-        assert!(pending <= 64, "round {round}: {pending} pending requests");
+        // Each attacker address holds at most its share, whatever it claims.
+        assert!(
+            pending as usize <= ATTACKERS * MAX_PENDING_REQUESTS_PER_ADDRESS,
+            "round {round}: {pending} pending requests"
+        );
     }
     std::thread::sleep(Duration::from_millis(50));
     back_bytes += drain(&attackers, &mut cookies);
@@ -254,14 +339,20 @@ fn a_flood_leaves_memory_bounded_and_the_real_session_working() {
         real.send();
     }
     real.wait_all(ROUNDS + 1);
+    // Its service thread was not there when the count before was taken.
+    let late_sent = real.late.take().map_or(0, |mut l| {
+        l.c.shutdown();
+        l.sent
+    });
     let rss_after = proc_status("VmRSS:");
     let threads_after = proc_status("Threads:");
 
     let stats = real.b.stats();
     let line: Vec<String> = stats.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    eprintln!(
+    println!(
         "flood: {junk_sent} junk datagrams and {FAKE_STARTS} fake session starts in {:.1} s; \
-         real messages {} sent, {} received in order; attackers sent {hello_bytes} bytes of Hello, \
+         real messages {} sent, {} received in order; a peer opened mid-flood traded {late_sent} \
+         messages and answers; attackers sent {hello_bytes} bytes of Hello, \
          got {back_bytes} back; VmRSS {:?} -> {:?} kB, threads {:?} -> {:?}\nflood: b: {}",
         elapsed.as_secs_f64(),
         real.sent,
@@ -283,6 +374,14 @@ fn a_flood_leaves_memory_bounded_and_the_real_session_working() {
     );
     assert!(stat(&mut real.b, "datagrams_dropped") >= (JUNK / 2) as i64);
     assert!(stat(&mut real.b, "challenges_sent") > 0);
+    // The attackers' completed handshakes outnumber what one address may leave pending: the
+    // per-address limit, not the overall one, is what stopped them.
+    assert!(
+        stat(&mut real.b, "requests_refused_per_address") > 0,
+        "the flood never reached the per-address pending limit"
+    );
+    assert_eq!(stat(&mut real.b, "requests_refused"), 0);
+    assert!(late_sent > 0);
     assert!(stat(&mut real.b, "queued_messages") <= 1000);
     assert!(stat(&mut real.b, "reassembly_bytes") <= 64 << 20);
     if let (Some(before), Some(after)) = (rss_before, rss_after) {

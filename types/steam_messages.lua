@@ -159,6 +159,8 @@ function SteamNetworkingMessage_t:GetIdentityPeer() end
 ---@field handshakes_refused integer
 ---@field sessions_refused integer
 ---@field requests_refused integer
+---@field sessions_refused_per_address integer session starts refused: one address (ip and port) holds max_sessions_per_address
+---@field requests_refused_per_address integer session requests refused: one address has max_pending_requests_per_address unanswered
 ---@field events_dropped integer
 ---@field sessions integer current sessions
 ---@field pending_requests integer current unanswered session requests
@@ -167,6 +169,8 @@ function SteamNetworkingMessage_t:GetIdentityPeer() end
 ---@field reassembly_bytes integer
 ---@field max_sessions integer
 ---@field max_pending_requests integer
+---@field max_sessions_per_address integer
+---@field max_pending_requests_per_address integer
 ---@field max_queued_messages integer
 ---@field max_queued_bytes integer
 ---@field max_reassembly_bytes integer

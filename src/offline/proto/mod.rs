@@ -58,6 +58,13 @@ use wire::Packet;
 pub const MAX_SESSIONS: usize = 512;
 /// Pending (not yet accepted) requests at most: a flood of Connects cannot exhaust memory.
 pub const MAX_PENDING_REQUESTS: usize = 64;
+/// Pending requests, and sessions, one source address may hold: a source that passes the cookie
+/// can claim a new SteamID per Connect, and without these it would take every pending slot (and
+/// lock real peers out until TimeoutInitial). Keyed by the full address, ip and port: peers on
+/// one machine (every test, every local game) share 127.0.0.1 and differ only by port. So one
+/// host with many ports is held only by the limits overall.
+pub const MAX_PENDING_REQUESTS_PER_ADDRESS: usize = 8;
+pub const MAX_SESSIONS_PER_ADDRESS: usize = 64;
 /// Reassembly memory across every session.
 pub const REASSEMBLY_MAX: usize = 64 << 20;
 /// Received messages waiting for `ReceiveMessagesOnChannel`, across every session (each session
@@ -101,6 +108,10 @@ pub struct EndpointStats {
     /// Session starts refused at `MAX_SESSIONS` / `MAX_PENDING_REQUESTS`.
     pub sessions_refused: u64,
     pub requests_refused: u64,
+    /// Session starts refused at `MAX_SESSIONS_PER_ADDRESS` /
+    /// `MAX_PENDING_REQUESTS_PER_ADDRESS` (and not counted above).
+    pub sessions_refused_per_address: u64,
+    pub requests_refused_per_address: u64,
     /// Events dropped because `RunCallbacks` was not called for `MAX_EVENTS` of them.
     pub events_dropped: u64,
     pub sessions: u64,
@@ -126,6 +137,14 @@ impl EndpointStats {
             ("handshakes_refused", self.handshakes_refused),
             ("sessions_refused", self.sessions_refused),
             ("requests_refused", self.requests_refused),
+            (
+                "sessions_refused_per_address",
+                self.sessions_refused_per_address,
+            ),
+            (
+                "requests_refused_per_address",
+                self.requests_refused_per_address,
+            ),
             ("events_dropped", self.events_dropped),
             ("sessions", self.sessions),
             ("pending_requests", self.pending_requests),
@@ -134,6 +153,11 @@ impl EndpointStats {
             ("reassembly_bytes", self.reassembly_bytes),
             ("max_sessions", MAX_SESSIONS as u64),
             ("max_pending_requests", MAX_PENDING_REQUESTS as u64),
+            ("max_sessions_per_address", MAX_SESSIONS_PER_ADDRESS as u64),
+            (
+                "max_pending_requests_per_address",
+                MAX_PENDING_REQUESTS_PER_ADDRESS as u64,
+            ),
             ("max_queued_messages", INBOX_MAX_MESSAGES as u64),
             ("max_queued_bytes", INBOX_MAX_BYTES as u64),
             ("max_reassembly_bytes", REASSEMBLY_MAX as u64),
@@ -746,14 +770,8 @@ impl Endpoint {
             self.drop_unread(c, None);
             self.remove_session(c);
         }
-        let pending = self
-            .sessions
-            .values()
-            .filter(|s| s.phase == Phase::Requested)
-            .count();
-        if pending >= MAX_PENDING_REQUESTS {
-            self.stats.requests_refused += 1;
-            return self.drop_datagram(from, "too many pending session requests");
+        if let Err(why) = self.admit_request(from) {
+            return self.drop_datagram(from, why);
         }
         let Some(c) = self.new_session(now, key.clone(), false) else {
             return self.drop_datagram(from, "too many sessions");
@@ -770,6 +788,33 @@ impl Endpoint {
             self.debug.push(debug_output::MSG, text);
         }
         self.push_event(Event::SessionRequest { remote: key });
+    }
+
+    /// Whether a new session request from `from` fits under the pending and per-address limits;
+    /// a refusal is counted. `MAX_SESSIONS` is checked when the session is made.
+    fn admit_request(&mut self, from: SocketAddr) -> Result<(), &'static str> {
+        let (mut pending, mut pending_from, mut sessions_from) = (0, 0, 0);
+        for s in self.sessions.values() {
+            let requested = s.phase == Phase::Requested;
+            pending += usize::from(requested);
+            if s.addr == Some(from) {
+                pending_from += usize::from(requested);
+                sessions_from += 1;
+            }
+        }
+        if pending_from >= MAX_PENDING_REQUESTS_PER_ADDRESS {
+            self.stats.requests_refused_per_address += 1;
+            return Err("too many pending session requests from this address");
+        }
+        if sessions_from >= MAX_SESSIONS_PER_ADDRESS {
+            self.stats.sessions_refused_per_address += 1;
+            return Err("too many sessions with this address");
+        }
+        if pending >= MAX_PENDING_REQUESTS {
+            self.stats.requests_refused += 1;
+            return Err("too many pending session requests");
+        }
+        Ok(())
     }
 
     fn on_accept(&mut self, now: Instant, from: SocketAddr, conn: u64, responder: u64, id: u64) {

@@ -1118,3 +1118,113 @@ fn a_forged_hello_claiming_another_steamid_is_refused_without_the_key() {
         "nothing goes back to a forger"
     );
 }
+
+/// A full handshake from `from` claiming `claimed`, as an attacker that passes the cookie would
+/// make it: Hello, read the Challenge, Connect with its cookie.
+fn handshake_from(e: &mut Endpoint, now: Instant, from: SocketAddr, initiator: u64, claimed: u64) {
+    let to = e.local_steam_id();
+    e.handle_datagram(now, from, &wire::encode_hello(initiator, claimed, to));
+    let t = e.poll_transmit(now).expect("a Challenge for the Hello");
+    assert_eq!(t.destination, from);
+    let Some((_, wire::Packet::Challenge { cookie })) = wire::decode(&t.payload) else {
+        panic!("not a Challenge");
+    };
+    e.handle_datagram(
+        now,
+        from,
+        &wire::encode_connect(initiator, cookie, claimed, to),
+    );
+}
+
+/// The `n`th start from a source claiming made-up SteamIDs.
+fn fake_start(e: &mut Endpoint, now: Instant, from: SocketAddr, n: u64) {
+    handshake_from(e, now, from, 100 + n, steamid::individual(5000 + n as u32));
+}
+
+fn session_requests(e: &mut Endpoint) -> Vec<Identity> {
+    std::iter::from_fn(|| e.poll_event())
+        .filter_map(|ev| match ev {
+            Event::SessionRequest { remote } => Some(remote),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn one_address_cannot_take_every_pending_request_slot() {
+    let now = Instant::now();
+    let mut b = Endpoint::new(id_b(), ConfigTable::default(), now, 5);
+    let attacker: SocketAddr = "127.0.0.1:41000".parse().unwrap();
+    for i in 0..MAX_PENDING_REQUESTS as u64 {
+        fake_start(&mut b, now, attacker, i);
+    }
+    let st = b.stats();
+    assert_eq!(st.pending_requests, MAX_PENDING_REQUESTS_PER_ADDRESS as u64);
+    assert_eq!(
+        st.requests_refused_per_address,
+        (MAX_PENDING_REQUESTS - MAX_PENDING_REQUESTS_PER_ADDRESS) as u64
+    );
+    assert_eq!(st.requests_refused, 0);
+    let refusals = b
+        .drain_debug()
+        .iter()
+        .filter(|l| {
+            l.text
+                .contains("too many pending session requests from this address")
+        })
+        .count();
+    assert_eq!(
+        refusals,
+        MAX_PENDING_REQUESTS - MAX_PENDING_REQUESTS_PER_ADDRESS
+    );
+    assert_eq!(
+        session_requests(&mut b).len(),
+        MAX_PENDING_REQUESTS_PER_ADDRESS
+    );
+    // A real peer on the same host, another port, still gets through.
+    let real: SocketAddr = "127.0.0.1:41001".parse().unwrap();
+    handshake_from(&mut b, now, real, 9, id_a());
+    assert_eq!(session_requests(&mut b), vec![Identity::SteamId(id_a())]);
+}
+
+#[test]
+fn the_overall_pending_limit_holds_across_addresses() {
+    let now = Instant::now();
+    let mut b = Endpoint::new(id_b(), ConfigTable::default(), now, 6);
+    let per = MAX_PENDING_REQUESTS_PER_ADDRESS;
+    let addresses = MAX_PENDING_REQUESTS / per + 1;
+    for a in 0..addresses {
+        let from = SocketAddr::from(([127, 0, 0, 1], 42000 + a as u16));
+        for i in 0..per {
+            fake_start(&mut b, now, from, (a * per + i) as u64);
+        }
+    }
+    let st = b.stats();
+    assert_eq!(st.pending_requests, MAX_PENDING_REQUESTS as u64);
+    assert_eq!(st.requests_refused, per as u64);
+    assert_eq!(st.requests_refused_per_address, 0);
+}
+
+#[test]
+fn one_address_holds_at_most_max_sessions_per_address() {
+    let now = Instant::now();
+    let mut b = Endpoint::new(id_b(), ConfigTable::default(), now, 7);
+    let attacker: SocketAddr = "127.0.0.1:43000".parse().unwrap();
+    // Accepted in batches, so the pending limit never stops it first.
+    for i in 0..MAX_SESSIONS_PER_ADDRESS as u64 + 3 {
+        fake_start(&mut b, now, attacker, i);
+        for peer in session_requests(&mut b) {
+            assert!(b.accept_session_with_user(now, &peer));
+        }
+        while b.poll_transmit(now).is_some() {}
+    }
+    let st = b.stats();
+    assert_eq!(st.sessions, MAX_SESSIONS_PER_ADDRESS as u64);
+    assert_eq!(st.pending_requests, 0);
+    assert_eq!(st.sessions_refused_per_address, 3);
+    assert_eq!(st.sessions_refused, 0);
+    assert!(b
+        .drain_debug()
+        .iter()
+        .any(|l| l.text.contains("too many sessions with this address")));
+}
