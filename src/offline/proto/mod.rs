@@ -44,7 +44,7 @@ use crate::steamid;
 use crypto::PacketKey;
 use debug::DebugLog;
 use inbox::Inbox;
-use recv_buffer::Completed;
+use recv_buffer::{Completed, MAX_CHANNELS};
 use rng::Rng;
 use secret::{Domain, Secret};
 use session::{DataOutcome, Limits, Phase, Session, TimerOutcome};
@@ -92,6 +92,8 @@ pub struct EndpointStats {
     pub datagrams_unauthenticated: u64,
     /// Received messages dropped because a receive queue was full, or too large.
     pub messages_dropped: u64,
+    /// Fragments of unreliable messages not taken: reassembly memory or entries at their limit.
+    pub fragments_dropped: u64,
     /// Data packets not taken (the peer resends): a receive queue or reassembly at its limit.
     pub datagrams_held_back: u64,
     /// Challenges sent in answer to a Hello (never larger than the Hello).
@@ -122,6 +124,7 @@ impl EndpointStats {
             ("datagrams_unauthenticated", self.datagrams_unauthenticated),
             ("datagrams_held_back", self.datagrams_held_back),
             ("messages_dropped", self.messages_dropped),
+            ("fragments_dropped", self.fragments_dropped),
             ("challenges_sent", self.challenges_sent),
             ("handshakes_refused", self.handshakes_refused),
             ("sessions_refused", self.sessions_refused),
@@ -860,11 +863,32 @@ impl Endpoint {
                     );
                     self.debug.push(debug_output::WARNING, text);
                 }
+                Completed::Dropped { channel, size, why } => {
+                    self.stats.fragments_dropped += 1;
+                    let what = format!(
+                        "fragment of an unreliable message of {size} bytes on channel {channel} (the message is lost)"
+                    );
+                    s.report_unreliable_drop(now, &what, why, &mut self.debug);
+                }
                 Completed::Message {
                     channel,
                     reliable,
                     data,
                 } => {
+                    // A reliable channel already has receive state, which has its own limit.
+                    if !reliable
+                        && s.open_channels.len() >= MAX_CHANNELS
+                        && !s.open_channels.contains(&channel)
+                    {
+                        self.stats.messages_dropped += 1;
+                        let what = format!(
+                            "unreliable message of {} bytes on channel {channel}",
+                            data.len()
+                        );
+                        let why = "too many channels (1024 per session)";
+                        s.report_unreliable_drop(now, &what, why, &mut self.debug);
+                        continue;
+                    }
                     let full = s.queued_messages >= self.limits.recv_messages
                         || s.queued_bytes + data.len() > self.limits.recv_bytes
                         || inbox_messages >= INBOX_MAX_MESSAGES
@@ -986,6 +1010,13 @@ impl Endpoint {
             let Some(s) = self.sessions.get_mut(&c) else {
                 continue;
             };
+            if let Some(n) = s.fragment_drops.overdue(now) {
+                let text = format!(
+                    "{}: {n} more unreliable messages or fragments dropped since the last line, for the reasons it gave",
+                    s.tag()
+                );
+                self.debug.push(debug_output::WARNING, text);
+            }
             match s.handle_timeout(now, &self.limits) {
                 None => {}
                 Some(TimerOutcome::Failed { event }) => {
