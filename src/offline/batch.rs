@@ -6,9 +6,11 @@ use std::net::{SocketAddr, UdpSocket};
 
 /// Datagrams handled per system call at most.
 pub const BATCH: usize = 64;
-/// Buffer per datagram in a received batch: above the largest `MTU_PacketSize` (4 096) plus
-/// sealing; a longer datagram is truncated and dropped, as the core would refuse it anyway.
+/// Buffer per datagram in a received batch: longer than any datagram the core takes
+/// (`wire::MAX_DATAGRAM`), so a datagram that does not fit is handed on truncated, still too
+/// long, and the core counts and reports its drop as it does on the single-datagram path.
 pub const DATAGRAM_MAX: usize = 8192;
+const _: () = assert!(DATAGRAM_MAX > super::proto::wire::MAX_DATAGRAM);
 /// Socket buffer we ask for: a few milliseconds of traffic at Steam's highest send rate. The OS
 /// caps it (Linux: `net.core.rmem_max` / `wmem_max`); asking is best effort.
 #[cfg(unix)]
@@ -217,11 +219,10 @@ mod linux {
             )
         };
         for i in 0..got.max(0) as usize {
-            if msgs[i].msg_hdr.msg_flags & libc::MSG_TRUNC != 0 {
-                continue;
-            }
+            // A truncated datagram (MSG_TRUNC) fills its buffer: `msg_len` never exceeds it.
+            let len = (msgs[i].msg_len as usize).min(bufs[i].len());
             if let Some(from) = from_sockaddr(&addrs[i]) {
-                out.push((i, msgs[i].msg_len as usize, from));
+                out.push((i, len, from));
             }
         }
     }
@@ -253,5 +254,26 @@ mod tests {
         }
         let want: Vec<Vec<u8>> = sent.into_iter().map(|(_, p)| p).collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_datagram_longer_than_the_buffer_is_handed_on_too_long_to_take() {
+        let a = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let b = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let to = b.local_addr().unwrap();
+        send_all(
+            &a,
+            &[(to, vec![7u8; DATAGRAM_MAX + 100]), (to, vec![8u8; 10])],
+        );
+        let mut bufs = vec![vec![0u8; DATAGRAM_MAX]; BATCH];
+        let mut out = Vec::new();
+        let mut lens = Vec::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while lens.len() < 2 && std::time::Instant::now() < deadline {
+            recv_ready(&b, &mut bufs, &mut out);
+            lens.extend(out.iter().map(|&(_, len, _)| len));
+        }
+        assert_eq!(lens, vec![DATAGRAM_MAX, 10]);
+        assert!(lens[0] > crate::offline::proto::wire::MAX_DATAGRAM);
     }
 }

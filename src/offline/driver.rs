@@ -16,7 +16,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// The largest datagram we read; the core refuses anything over its MTU anyway.
+/// The largest datagram we read: any UDP payload whole, so the core sees its real length and
+/// counts and reports one over `wire::MAX_DATAGRAM`.
 const RECV_BUFFER: usize = 65_536;
 /// The longest the service thread sleeps with nothing due, so a stop is noticed promptly.
 const MAX_IDLE: Duration = Duration::from_millis(100);

@@ -1265,3 +1265,76 @@ fn overlapping_unreliable_fragments_never_deliver_a_message_with_a_hole() {
     });
     assert!(p.b.receive_messages_on_channel(7, 10).is_empty());
 }
+
+#[test]
+fn a_datagram_longer_than_any_endpoint_sends_is_counted_and_dropped() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    let mut data = captured_data(&mut p);
+    let before = p.b.stats();
+    assert_eq!(wire::MAX_DATAGRAM, 4380, "the figure README.md gives");
+    data.resize(wire::MAX_DATAGRAM + 1, 0);
+    p.b.handle_datagram(p.now, p.a_addr, &data);
+    let after = p.b.stats();
+    assert_eq!(after.datagrams_oversized, before.datagrams_oversized + 1);
+    assert_eq!(after.datagrams_dropped, before.datagrams_dropped + 1);
+    assert!(p.b.drain_debug().iter().any(|l| l
+        .text
+        .contains("longer than any datagram an endpoint sends")));
+}
+
+#[test]
+fn no_endpoint_sends_a_datagram_longer_than_it_takes() {
+    let cfg = cfg_with(&[
+        (config::MTU_PACKET_SIZE, wire::MTU_MAX as i32),
+        (config::SEND_RATE_MAX, 20_000_000),
+    ]);
+    let mut p = keyed_pair(Some(b"k"), Some(b"k"));
+    p.a.set_config(cfg.clone());
+    p.b.set_config(cfg);
+    p.connect();
+    // Loss leaves gaps, so acks carry many ranges next to full fragments.
+    p.loss = 10.0;
+    let big = vec![5u8; MAX_MESSAGE_SIZE_SEND];
+    assert_eq!(p.send_ab(&big, send::RELIABLE, 1), result::OK);
+    assert_eq!(p.send_ba(&big, send::RELIABLE, 1), result::OK);
+    p.drive_for(Duration::from_secs(20));
+    assert_eq!(p.b.receive_messages_on_channel(1, 10).len(), 1);
+    let longest = p.log.iter().map(|&(_, _, len)| len).max().unwrap_or(0);
+    assert!(longest > wire::MTU_MAX, "the test reaches the limit");
+    assert!(longest <= wire::MAX_DATAGRAM, "{longest}");
+    assert_eq!(p.b.stats().datagrams_oversized, 0);
+}
+
+#[test]
+fn an_unreliable_message_whose_fragments_stop_coming_expires_counted_and_reported() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    forge_segments(&mut p, 0, 1, |_| vec![one_byte_of(false, 3, 9, 2000)]);
+    assert_eq!(session_b(&p).recv.reassemblies(), 1);
+    p.drive_for(recv_buffer::UNRELIABLE_EXPIRY + Duration::from_millis(500));
+    assert_eq!(session_b(&p).recv.reassemblies(), 0);
+    assert_eq!(p.b.stats().reassemblies_expired, 1);
+    assert!(p.b.drain_debug().iter().any(|l| l
+        .text
+        .contains("1 unreliable messages partly received for 3 s dropped")));
+}
+
+#[test]
+fn callbacks_dropped_for_want_of_run_callbacks_are_counted_and_reported() {
+    let mut e = Endpoint::new(id_a(), ConfigTable::default(), Instant::now(), 1);
+    for _ in 0..MAX_EVENTS + 10 {
+        e.push_event(Event::SessionRequest {
+            remote: Identity::SteamId(id_b()),
+        });
+    }
+    assert_eq!(e.stats().events_dropped, 10);
+    let lines = e.drain_debug();
+    let named = |what: &str| lines.iter().filter(|l| l.text.contains(what)).count();
+    assert_eq!(named("oldest callback dropped"), 1);
+    e.handle_timeout(e.last_now + Duration::from_secs(2));
+    let lines = e.drain_debug();
+    assert!(lines
+        .iter()
+        .any(|l| l.text.contains("9 more callbacks dropped")));
+}
