@@ -730,23 +730,26 @@ impl Endpoint {
         if conn != 0 || !self.handshake_ids_ok(initiator, id, to) {
             return self.drop_datagram(from, "connect with bad ids");
         }
+        let key = Identity::SteamId(id);
+        // A retransmitted Connect (our Accept was lost, or the app has not answered yet), known
+        // by the peer's connection id and address before the cookie is checked: the initiator
+        // repeats the cookie it got for as long as TimeoutInitial, which may outlive the cookie.
+        let session = self.by_key.get(&key).and_then(|c| self.sessions.get_mut(c));
+        if let Some(s) = session.filter(|s| s.remote_id == initiator && s.addr == Some(from)) {
+            s.last_recv = now;
+            if s.phase == Phase::Connected && !s.initiator {
+                s.send_accept = true;
+            }
+            return;
+        }
         if !cookie::verify(&self.secret, self.epoch, now, &from, initiator, cookie) {
             return self.drop_datagram(from, "connect with a bad or stale cookie");
         }
-        let key = Identity::SteamId(id);
         if let Some(&c) = self.by_key.get(&key) {
             let local_higher = self.local_steam_id > id;
             let Some(s) = self.sessions.get_mut(&c) else {
                 return;
             };
-            if s.remote_id == initiator && s.addr == Some(from) {
-                // A retransmitted Connect: our Accept was lost, or the app has not answered yet.
-                s.last_recv = now;
-                if s.phase == Phase::Connected && !s.initiator {
-                    s.send_accept = true;
-                }
-                return;
-            }
             if s.initiator && s.phase == Phase::Connecting {
                 if !local_higher {
                     let text = format!(

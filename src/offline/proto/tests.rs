@@ -1338,3 +1338,27 @@ fn callbacks_dropped_for_want_of_run_callbacks_are_counted_and_reported() {
         .iter()
         .any(|l| l.text.contains("9 more callbacks dropped")));
 }
+
+#[test]
+fn an_accept_lost_after_the_cookie_expired_is_sent_again() {
+    let cfg = cfg_with(&[
+        (config::TIMEOUT_INITIAL, 60_000),
+        (config::TIMEOUT_CONNECTED, 60_000),
+    ]);
+    let mut p = Pair::new(cfg);
+    p.auto_accept_b = false;
+    assert_eq!(p.send_ab(b"hi", send::RELIABLE, 0), result::OK);
+    p.drive_for(Duration::from_millis(100));
+    assert_eq!(requests(&p.events_b), 1);
+    // The Accept is lost, and so is everything else until a's cookie is long stale.
+    p.cut = true;
+    assert!(p
+        .b
+        .accept_session_with_user(p.now, &Identity::SteamId(id_a())));
+    p.drive_for(Duration::from_secs(30));
+    assert_eq!(p.state_a(), state::CONNECTING);
+    p.cut = false;
+    p.drive_for(Duration::from_secs(3));
+    assert_eq!(p.state_a(), state::CONNECTED);
+    assert_eq!(p.b.receive_messages_on_channel(0, 10).len(), 1);
+}
