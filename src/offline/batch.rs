@@ -39,16 +39,37 @@ pub fn tune_buffers(socket: &UdpSocket) {
     let _ = socket;
 }
 
-/// Sends every `(destination, payload)`; errors are dropped as for one `send_to` (UDP is lossy).
-pub fn send_all(socket: &UdpSocket, datagrams: &[(SocketAddr, Vec<u8>)]) {
+/// Sends `(destination, payload)`s from the front of `datagrams` without waiting, and removes
+/// what went. A send that fails otherwise (an unreachable port) drops that datagram, as one
+/// `send_to` would (UDP is lossy); a full socket buffer leaves the rest in `datagrams` for the
+/// next try, since the caller may hold the core's lock and must not block on the network.
+pub fn send_all(socket: &UdpSocket, datagrams: &mut Vec<(SocketAddr, Vec<u8>)>) {
     #[cfg(target_os = "linux")]
-    {
-        linux::send_all(socket, datagrams);
-    }
+    send_until_blocked(datagrams, |batch| linux::send_batch(socket, batch));
     #[cfg(not(target_os = "linux"))]
-    for (dest, payload) in datagrams {
-        let _ = socket.send_to(payload, dest);
+    send_until_blocked(datagrams, |batch| {
+        let (dest, payload) = &batch[0];
+        socket.send_to(payload, dest).map(|_| 1)
+    });
+}
+
+/// The retry rules of `send_all` over `send`, one system call sending a prefix of what it is
+/// given and saying how many.
+fn send_until_blocked<T>(
+    datagrams: &mut Vec<T>,
+    mut send: impl FnMut(&[T]) -> std::io::Result<usize>,
+) {
+    let mut done = 0;
+    while done < datagrams.len() {
+        match send(&datagrams[done..]) {
+            Ok(n) if n > 0 => done += n,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            // The first one failed: skip it and go on with the rest.
+            _ => done += 1,
+        }
     }
+    datagrams.drain(..done.min(datagrams.len()));
 }
 
 /// Receives what is already queued on the socket without waiting, into `bufs`; `out` gets the
@@ -138,47 +159,45 @@ mod linux {
         }
     }
 
-    pub fn send_all(socket: &UdpSocket, datagrams: &[(SocketAddr, Vec<u8>)]) {
-        let fd = socket.as_raw_fd();
-        for chunk in datagrams.chunks(BATCH) {
-            let mut addrs: Vec<(libc::sockaddr_storage, libc::socklen_t)> =
-                chunk.iter().map(|(a, _)| to_sockaddr(a)).collect();
-            let mut iovs: Vec<libc::iovec> = chunk
-                .iter()
-                .map(|(_, p)| libc::iovec {
-                    iov_base: p.as_ptr() as *mut libc::c_void,
-                    iov_len: p.len(),
-                })
-                .collect();
-            // SAFETY: mmsghdr is plain data; every pointer set below outlives the call.
-            let mut msgs: Vec<libc::mmsghdr> = (0..chunk.len())
-                .map(|_| unsafe { std::mem::zeroed() })
-                .collect();
-            for (i, m) in msgs.iter_mut().enumerate() {
-                m.msg_hdr.msg_name = (&mut addrs[i].0 as *mut libc::sockaddr_storage).cast();
-                m.msg_hdr.msg_namelen = addrs[i].1;
-                m.msg_hdr.msg_iov = &mut iovs[i];
-                m.msg_hdr.msg_iovlen = 1;
-            }
-            let mut done = 0usize;
-            while done < msgs.len() {
-                // SAFETY: msgs[done..] are initialised mmsghdrs pointing at live buffers.
-                let n = unsafe {
-                    libc::sendmmsg(
-                        fd,
-                        msgs[done..].as_mut_ptr(),
-                        (msgs.len() - done) as libc::c_uint,
-                        0,
-                    )
-                };
-                if n <= 0 {
-                    // The first datagram failed (a full buffer, an unreachable port): skip it
-                    // as one failed send_to would, and go on with the rest.
-                    done += 1;
-                } else {
-                    done += n as usize;
-                }
-            }
+    /// One `sendmmsg` of up to `BATCH` datagrams from the front of `datagrams`, without waiting.
+    pub fn send_batch(
+        socket: &UdpSocket,
+        datagrams: &[(SocketAddr, Vec<u8>)],
+    ) -> std::io::Result<usize> {
+        let chunk = &datagrams[..datagrams.len().min(BATCH)];
+        let mut addrs: Vec<(libc::sockaddr_storage, libc::socklen_t)> =
+            chunk.iter().map(|(a, _)| to_sockaddr(a)).collect();
+        let mut iovs: Vec<libc::iovec> = chunk
+            .iter()
+            .map(|(_, p)| libc::iovec {
+                iov_base: p.as_ptr() as *mut libc::c_void,
+                iov_len: p.len(),
+            })
+            .collect();
+        // SAFETY: mmsghdr is plain data; every pointer set below outlives the call.
+        let mut msgs: Vec<libc::mmsghdr> = (0..chunk.len())
+            .map(|_| unsafe { std::mem::zeroed() })
+            .collect();
+        for (i, m) in msgs.iter_mut().enumerate() {
+            m.msg_hdr.msg_name = (&mut addrs[i].0 as *mut libc::sockaddr_storage).cast();
+            m.msg_hdr.msg_namelen = addrs[i].1;
+            m.msg_hdr.msg_iov = &mut iovs[i];
+            m.msg_hdr.msg_iovlen = 1;
+        }
+        // SAFETY: msgs are initialised mmsghdrs pointing at live buffers; MSG_DONTWAIT: a full
+        // socket buffer is EAGAIN, not a wait with the core's lock held.
+        let n = unsafe {
+            libc::sendmmsg(
+                socket.as_raw_fd(),
+                msgs.as_mut_ptr(),
+                msgs.len() as libc::c_uint,
+                libc::MSG_DONTWAIT,
+            )
+        };
+        if n < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
         }
     }
 
@@ -234,13 +253,40 @@ mod tests {
     use std::net::{SocketAddr, UdpSocket};
 
     #[test]
+    fn a_full_socket_buffer_keeps_the_rest_for_the_next_try_and_a_failed_send_drops_one() {
+        let mut queue: Vec<u32> = (0..20).collect();
+        let mut sent = Vec::new();
+        let mut calls = 0;
+        send_until_blocked(&mut queue, |batch| {
+            calls += 1;
+            match calls {
+                2 => Err(std::io::ErrorKind::ConnectionRefused.into()),
+                4 => Err(std::io::ErrorKind::WouldBlock.into()),
+                _ => {
+                    let n = batch.len().min(5);
+                    sent.extend_from_slice(&batch[..n]);
+                    Ok(n)
+                }
+            }
+        });
+        assert_eq!(sent, [0, 1, 2, 3, 4, 6, 7, 8, 9, 10]);
+        assert_eq!(queue, (11..20).collect::<Vec<u32>>());
+        send_until_blocked(&mut queue, |batch| {
+            sent.extend_from_slice(batch);
+            Ok(batch.len())
+        });
+        assert!(queue.is_empty());
+        assert_eq!(sent.len(), 19);
+    }
+
+    #[test]
     fn a_batch_sent_with_sendmmsg_arrives_whole_through_recvmmsg() {
         let a = UdpSocket::bind("127.0.0.1:0").unwrap();
         let b = UdpSocket::bind("127.0.0.1:0").unwrap();
         let to = b.local_addr().unwrap();
         let sent: Vec<(SocketAddr, Vec<u8>)> =
             (0..100u8).map(|i| (to, vec![i; 10 + i as usize])).collect();
-        send_all(&a, &sent);
+        send_all(&a, &mut sent.clone());
         let mut bufs = vec![vec![0u8; 2048]; BATCH];
         let mut out = Vec::new();
         let mut got = Vec::new();
@@ -261,10 +307,9 @@ mod tests {
         let a = UdpSocket::bind("127.0.0.1:0").unwrap();
         let b = UdpSocket::bind("127.0.0.1:0").unwrap();
         let to = b.local_addr().unwrap();
-        send_all(
-            &a,
-            &[(to, vec![7u8; DATAGRAM_MAX + 100]), (to, vec![8u8; 10])],
-        );
+        let mut sent = vec![(to, vec![7u8; DATAGRAM_MAX + 100]), (to, vec![8u8; 10])];
+        send_all(&a, &mut sent);
+        assert!(sent.is_empty());
         let mut bufs = vec![vec![0u8; DATAGRAM_MAX]; BATCH];
         let mut out = Vec::new();
         let mut lens = Vec::new();
