@@ -6,9 +6,11 @@ use std::net::{SocketAddr, UdpSocket};
 
 /// Datagrams handled per system call at most.
 pub const BATCH: usize = 64;
-/// Buffer per datagram in a received batch: above the largest `MTU_PacketSize` (4 096) plus
-/// sealing; a longer datagram is truncated and dropped, as the core would refuse it anyway.
+/// Buffer per datagram in a received batch: longer than any datagram the core takes
+/// (`wire::MAX_DATAGRAM`), so a datagram that does not fit is handed on truncated, still too
+/// long, and the core counts and reports its drop as it does on the single-datagram path.
 pub const DATAGRAM_MAX: usize = 8192;
+const _: () = assert!(DATAGRAM_MAX > super::proto::wire::MAX_DATAGRAM);
 /// Socket buffer we ask for: a few milliseconds of traffic at Steam's highest send rate. The OS
 /// caps it (Linux: `net.core.rmem_max` / `wmem_max`); asking is best effort.
 #[cfg(unix)]
@@ -37,16 +39,37 @@ pub fn tune_buffers(socket: &UdpSocket) {
     let _ = socket;
 }
 
-/// Sends every `(destination, payload)`; errors are dropped as for one `send_to` (UDP is lossy).
-pub fn send_all(socket: &UdpSocket, datagrams: &[(SocketAddr, Vec<u8>)]) {
+/// Sends `(destination, payload)`s from the front of `datagrams` without waiting, and removes
+/// what went. A send that fails otherwise (an unreachable port) drops that datagram, as one
+/// `send_to` would (UDP is lossy); a full socket buffer leaves the rest in `datagrams` for the
+/// next try, since the caller may hold the core's lock and must not block on the network.
+pub fn send_all(socket: &UdpSocket, datagrams: &mut Vec<(SocketAddr, Vec<u8>)>) {
     #[cfg(target_os = "linux")]
-    {
-        linux::send_all(socket, datagrams);
-    }
+    send_until_blocked(datagrams, |batch| linux::send_batch(socket, batch));
     #[cfg(not(target_os = "linux"))]
-    for (dest, payload) in datagrams {
-        let _ = socket.send_to(payload, dest);
+    send_until_blocked(datagrams, |batch| {
+        let (dest, payload) = &batch[0];
+        socket.send_to(payload, dest).map(|_| 1)
+    });
+}
+
+/// The retry rules of `send_all` over `send`, one system call sending a prefix of what it is
+/// given and saying how many.
+fn send_until_blocked<T>(
+    datagrams: &mut Vec<T>,
+    mut send: impl FnMut(&[T]) -> std::io::Result<usize>,
+) {
+    let mut done = 0;
+    while done < datagrams.len() {
+        match send(&datagrams[done..]) {
+            Ok(n) if n > 0 => done += n,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            // The first one failed: skip it and go on with the rest.
+            _ => done += 1,
+        }
     }
+    datagrams.drain(..done.min(datagrams.len()));
 }
 
 /// Receives what is already queued on the socket without waiting, into `bufs`; `out` gets the
@@ -136,47 +159,45 @@ mod linux {
         }
     }
 
-    pub fn send_all(socket: &UdpSocket, datagrams: &[(SocketAddr, Vec<u8>)]) {
-        let fd = socket.as_raw_fd();
-        for chunk in datagrams.chunks(BATCH) {
-            let mut addrs: Vec<(libc::sockaddr_storage, libc::socklen_t)> =
-                chunk.iter().map(|(a, _)| to_sockaddr(a)).collect();
-            let mut iovs: Vec<libc::iovec> = chunk
-                .iter()
-                .map(|(_, p)| libc::iovec {
-                    iov_base: p.as_ptr() as *mut libc::c_void,
-                    iov_len: p.len(),
-                })
-                .collect();
-            // SAFETY: mmsghdr is plain data; every pointer set below outlives the call.
-            let mut msgs: Vec<libc::mmsghdr> = (0..chunk.len())
-                .map(|_| unsafe { std::mem::zeroed() })
-                .collect();
-            for (i, m) in msgs.iter_mut().enumerate() {
-                m.msg_hdr.msg_name = (&mut addrs[i].0 as *mut libc::sockaddr_storage).cast();
-                m.msg_hdr.msg_namelen = addrs[i].1;
-                m.msg_hdr.msg_iov = &mut iovs[i];
-                m.msg_hdr.msg_iovlen = 1;
-            }
-            let mut done = 0usize;
-            while done < msgs.len() {
-                // SAFETY: msgs[done..] are initialised mmsghdrs pointing at live buffers.
-                let n = unsafe {
-                    libc::sendmmsg(
-                        fd,
-                        msgs[done..].as_mut_ptr(),
-                        (msgs.len() - done) as libc::c_uint,
-                        0,
-                    )
-                };
-                if n <= 0 {
-                    // The first datagram failed (a full buffer, an unreachable port): skip it
-                    // as one failed send_to would, and go on with the rest.
-                    done += 1;
-                } else {
-                    done += n as usize;
-                }
-            }
+    /// One `sendmmsg` of up to `BATCH` datagrams from the front of `datagrams`, without waiting.
+    pub fn send_batch(
+        socket: &UdpSocket,
+        datagrams: &[(SocketAddr, Vec<u8>)],
+    ) -> std::io::Result<usize> {
+        let chunk = &datagrams[..datagrams.len().min(BATCH)];
+        let mut addrs: Vec<(libc::sockaddr_storage, libc::socklen_t)> =
+            chunk.iter().map(|(a, _)| to_sockaddr(a)).collect();
+        let mut iovs: Vec<libc::iovec> = chunk
+            .iter()
+            .map(|(_, p)| libc::iovec {
+                iov_base: p.as_ptr() as *mut libc::c_void,
+                iov_len: p.len(),
+            })
+            .collect();
+        // SAFETY: mmsghdr is plain data; every pointer set below outlives the call.
+        let mut msgs: Vec<libc::mmsghdr> = (0..chunk.len())
+            .map(|_| unsafe { std::mem::zeroed() })
+            .collect();
+        for (i, m) in msgs.iter_mut().enumerate() {
+            m.msg_hdr.msg_name = (&mut addrs[i].0 as *mut libc::sockaddr_storage).cast();
+            m.msg_hdr.msg_namelen = addrs[i].1;
+            m.msg_hdr.msg_iov = &mut iovs[i];
+            m.msg_hdr.msg_iovlen = 1;
+        }
+        // SAFETY: msgs are initialised mmsghdrs pointing at live buffers; MSG_DONTWAIT: a full
+        // socket buffer is EAGAIN, not a wait with the core's lock held.
+        let n = unsafe {
+            libc::sendmmsg(
+                socket.as_raw_fd(),
+                msgs.as_mut_ptr(),
+                msgs.len() as libc::c_uint,
+                libc::MSG_DONTWAIT,
+            )
+        };
+        if n < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
         }
     }
 
@@ -217,11 +238,10 @@ mod linux {
             )
         };
         for i in 0..got.max(0) as usize {
-            if msgs[i].msg_hdr.msg_flags & libc::MSG_TRUNC != 0 {
-                continue;
-            }
+            // A truncated datagram (MSG_TRUNC) fills its buffer: `msg_len` never exceeds it.
+            let len = (msgs[i].msg_len as usize).min(bufs[i].len());
             if let Some(from) = from_sockaddr(&addrs[i]) {
-                out.push((i, msgs[i].msg_len as usize, from));
+                out.push((i, len, from));
             }
         }
     }
@@ -233,13 +253,40 @@ mod tests {
     use std::net::{SocketAddr, UdpSocket};
 
     #[test]
+    fn a_full_socket_buffer_keeps_the_rest_for_the_next_try_and_a_failed_send_drops_one() {
+        let mut queue: Vec<u32> = (0..20).collect();
+        let mut sent = Vec::new();
+        let mut calls = 0;
+        send_until_blocked(&mut queue, |batch| {
+            calls += 1;
+            match calls {
+                2 => Err(std::io::ErrorKind::ConnectionRefused.into()),
+                4 => Err(std::io::ErrorKind::WouldBlock.into()),
+                _ => {
+                    let n = batch.len().min(5);
+                    sent.extend_from_slice(&batch[..n]);
+                    Ok(n)
+                }
+            }
+        });
+        assert_eq!(sent, [0, 1, 2, 3, 4, 6, 7, 8, 9, 10]);
+        assert_eq!(queue, (11..20).collect::<Vec<u32>>());
+        send_until_blocked(&mut queue, |batch| {
+            sent.extend_from_slice(batch);
+            Ok(batch.len())
+        });
+        assert!(queue.is_empty());
+        assert_eq!(sent.len(), 19);
+    }
+
+    #[test]
     fn a_batch_sent_with_sendmmsg_arrives_whole_through_recvmmsg() {
         let a = UdpSocket::bind("127.0.0.1:0").unwrap();
         let b = UdpSocket::bind("127.0.0.1:0").unwrap();
         let to = b.local_addr().unwrap();
         let sent: Vec<(SocketAddr, Vec<u8>)> =
             (0..100u8).map(|i| (to, vec![i; 10 + i as usize])).collect();
-        send_all(&a, &sent);
+        send_all(&a, &mut sent.clone());
         let mut bufs = vec![vec![0u8; 2048]; BATCH];
         let mut out = Vec::new();
         let mut got = Vec::new();
@@ -253,5 +300,25 @@ mod tests {
         }
         let want: Vec<Vec<u8>> = sent.into_iter().map(|(_, p)| p).collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_datagram_longer_than_the_buffer_is_handed_on_too_long_to_take() {
+        let a = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let b = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let to = b.local_addr().unwrap();
+        let mut sent = vec![(to, vec![7u8; DATAGRAM_MAX + 100]), (to, vec![8u8; 10])];
+        send_all(&a, &mut sent);
+        assert!(sent.is_empty());
+        let mut bufs = vec![vec![0u8; DATAGRAM_MAX]; BATCH];
+        let mut out = Vec::new();
+        let mut lens = Vec::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while lens.len() < 2 && std::time::Instant::now() < deadline {
+            recv_ready(&b, &mut bufs, &mut out);
+            lens.extend(out.iter().map(|&(_, len, _)| len));
+        }
+        assert_eq!(lens, vec![DATAGRAM_MAX, 10]);
+        assert!(lens[0] > crate::offline::proto::wire::MAX_DATAGRAM);
     }
 }

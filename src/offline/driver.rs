@@ -16,13 +16,16 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// The largest datagram we read; the core refuses anything over its MTU anyway.
+/// The largest datagram we read: any UDP payload whole, so the core sees its real length and
+/// counts and reports one over `wire::MAX_DATAGRAM`.
 const RECV_BUFFER: usize = 65_536;
 /// The longest the service thread sleeps with nothing due, so a stop is noticed promptly.
 const MAX_IDLE: Duration = Duration::from_millis(100);
 /// Batches of already-queued datagrams the service thread takes per wake-up at most, before it
 /// runs timers and sends (so acks go out while a flood is still arriving).
 const RECV_BATCHES: usize = 4;
+/// How soon datagrams the socket's full send buffer refused are tried again.
+const SEND_RETRY: Duration = Duration::from_millis(1);
 /// How often unresolved peers are looked up in the directory again.
 const RESOLVE_EVERY: Duration = Duration::from_millis(200);
 
@@ -32,6 +35,7 @@ pub struct Core {
     last_resolve: Instant,
     lan: LanLocator,
     /// Datagrams of one flush, sent together (one `sendmmsg` on Linux); kept to reuse its memory.
+    /// What a full socket buffer refused stays here for the next flush.
     outgoing: Vec<(SocketAddr, Vec<u8>)>,
     /// Whether any fake-network value is set: read on every datagram, so kept here and
     /// refreshed by `config_changed` rather than worked out from the table each time.
@@ -45,6 +49,16 @@ impl Core {
     /// Call after changing the endpoint's configuration.
     pub fn config_changed(&mut self) {
         self.simulate = !Netsim::is_idle(self.endpoint.config());
+    }
+
+    /// When the service thread next has work: a timer, the netsim, or datagrams waiting for
+    /// room in the socket's send buffer.
+    fn next_wakeup(&self, now: Instant) -> Option<Instant> {
+        let retry = (!self.outgoing.is_empty()).then_some(now + SEND_RETRY);
+        [self.endpoint.poll_timeout(), self.netsim.next_due(), retry]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }
 
@@ -118,8 +132,9 @@ impl Shared {
             .min(u64::MAX as u128 - 1) as u64
     }
 
-    /// Sends everything the core and the netsim have due, then wakes the service thread if the
-    /// core's next timer is earlier than the thread's sleep.
+    /// Sends everything the core and the netsim have due, as far as the socket takes it without
+    /// waiting, then wakes the service thread if the core's next timer is earlier than the
+    /// thread's sleep.
     pub fn flush(&self, core: &mut Core, now: Instant) {
         let Core {
             endpoint,
@@ -128,28 +143,31 @@ impl Shared {
             simulate,
             ..
         } = core;
-        while let Some(t) = endpoint.poll_transmit(now) {
-            if *simulate {
-                netsim.push(
-                    now,
-                    endpoint.config(),
-                    Direction::Send,
-                    t.destination,
-                    t.payload,
-                );
-            } else {
-                outgoing.push((t.destination, t.payload));
-            }
-        }
-        outgoing.extend(std::iter::from_fn(|| netsim.poll(now, Direction::Send)));
+        // Datagrams the socket would not take last time go first; while any wait, the core and
+        // the netsim keep theirs (bounded queues there; pacing then follows the socket's pace).
         if !outgoing.is_empty() {
             batch::send_all(&self.socket, outgoing);
-            outgoing.clear();
         }
-        let next = [core.endpoint.poll_timeout(), core.netsim.next_due()]
-            .into_iter()
-            .flatten()
-            .min();
+        if outgoing.is_empty() {
+            while let Some(t) = endpoint.poll_transmit(now) {
+                if *simulate {
+                    netsim.push(
+                        now,
+                        endpoint.config(),
+                        Direction::Send,
+                        t.destination,
+                        t.payload,
+                    );
+                } else {
+                    outgoing.push((t.destination, t.payload));
+                }
+            }
+            outgoing.extend(std::iter::from_fn(|| netsim.poll(now, Direction::Send)));
+            if !outgoing.is_empty() {
+                batch::send_all(&self.socket, outgoing);
+            }
+        }
+        let next = core.next_wakeup(now);
         if let Some(next) = next {
             if self.micros(next) < self.sleeping_until.load(Ordering::Acquire) {
                 let _ = self.socket.send_to(&[], self.wake_addr);
@@ -251,10 +269,7 @@ impl Shared {
             let now = Instant::now();
             let sleep = {
                 let core = self.lock();
-                let next = [core.endpoint.poll_timeout(), core.netsim.next_due()]
-                    .into_iter()
-                    .flatten()
-                    .min();
+                let next = core.next_wakeup(now);
                 let until = next
                     .map(|n| n.min(now + MAX_IDLE))
                     .unwrap_or(now + MAX_IDLE);

@@ -859,6 +859,7 @@ impl Harness {
                 "a session counts messages no queue holds"
             );
             for s in e.sessions.values() {
+                prop_assert!(s.recv.reassemblies() <= recv_buffer::MAX_REASSEMBLIES);
                 prop_assert!(
                     s.recv.buffered_bytes()
                         <= session::SESSION_REASSEMBLY_MAX + MAX_MESSAGE_SIZE_SEND

@@ -42,9 +42,9 @@ use crate::identity::Identity;
 use crate::messages::{DebugLine, Event, Message, SessionInfo};
 use crate::steamid;
 use crypto::PacketKey;
-use debug::DebugLog;
+use debug::{DebugLog, DropRun};
 use inbox::Inbox;
-use recv_buffer::Completed;
+use recv_buffer::{Completed, MAX_CHANNELS};
 use rng::Rng;
 use secret::{Domain, Secret};
 use session::{DataOutcome, Limits, Phase, Session, TimerOutcome};
@@ -97,8 +97,14 @@ pub struct EndpointStats {
     pub datagrams_dropped: u64,
     /// Of those, datagrams that failed the `opts.key` check (or lacked one when it is set).
     pub datagrams_unauthenticated: u64,
+    /// Of those, datagrams longer than `wire::MAX_DATAGRAM`.
+    pub datagrams_oversized: u64,
     /// Received messages dropped because a receive queue was full, or too large.
     pub messages_dropped: u64,
+    /// Fragments of unreliable messages not taken: reassembly memory or entries at their limit.
+    pub fragments_dropped: u64,
+    /// Unreliable messages whose fragments stopped coming (dropped after `UNRELIABLE_EXPIRY`).
+    pub reassemblies_expired: u64,
     /// Data packets not taken (the peer resends): a receive queue or reassembly at its limit.
     pub datagrams_held_back: u64,
     /// Challenges sent in answer to a Hello (never larger than the Hello).
@@ -131,8 +137,11 @@ impl EndpointStats {
             ("datagrams_sent", self.datagrams_sent),
             ("datagrams_dropped", self.datagrams_dropped),
             ("datagrams_unauthenticated", self.datagrams_unauthenticated),
+            ("datagrams_oversized", self.datagrams_oversized),
             ("datagrams_held_back", self.datagrams_held_back),
             ("messages_dropped", self.messages_dropped),
+            ("fragments_dropped", self.fragments_dropped),
+            ("reassemblies_expired", self.reassemblies_expired),
             ("challenges_sent", self.challenges_sent),
             ("handshakes_refused", self.handshakes_refused),
             ("sessions_refused", self.sessions_refused),
@@ -198,6 +207,8 @@ pub struct Endpoint {
     control: VecDeque<Transmit>,
     closes: Vec<PendingClose>,
     events: VecDeque<Event>,
+    /// Events dropped at `MAX_EVENTS`, for the debug output.
+    event_drops: DropRun,
     debug: DebugLog,
     stats: EndpointStats,
 }
@@ -238,6 +249,7 @@ impl Endpoint {
             control: VecDeque::new(),
             closes: Vec::new(),
             events: VecDeque::new(),
+            event_drops: DropRun::default(),
             debug: DebugLog::default(),
             stats: EndpointStats::default(),
         }
@@ -256,6 +268,14 @@ impl Endpoint {
         if self.events.len() >= MAX_EVENTS {
             self.events.pop_front();
             self.stats.events_dropped += 1;
+            if let Some(earlier) = self.event_drops.note(self.last_now) {
+                let text = format!(
+                    "{}: oldest callback dropped: {MAX_EVENTS} wait for RunCallbacks; call it every frame{}",
+                    self.local_tag(),
+                    debug::more_since(earlier)
+                );
+                self.log(debug_output::WARNING, text);
+            }
         }
         self.events.push_back(event);
     }
@@ -602,6 +622,15 @@ impl Endpoint {
     pub fn handle_datagram(&mut self, now: Instant, from: SocketAddr, payload: &[u8]) {
         self.last_now = now;
         self.stats.datagrams_received += 1;
+        if payload.len() > wire::MAX_DATAGRAM {
+            self.stats.datagrams_oversized += 1;
+            let why = format!(
+                "{} bytes, longer than any datagram an endpoint sends ({})",
+                payload.len(),
+                wire::MAX_DATAGRAM
+            );
+            return self.drop_datagram(from, &why);
+        }
         let opened;
         let payload = match &self.key {
             None if crypto::is_sealed(payload) => {
@@ -725,23 +754,26 @@ impl Endpoint {
         if conn != 0 || !self.handshake_ids_ok(initiator, id, to) {
             return self.drop_datagram(from, "connect with bad ids");
         }
+        let key = Identity::SteamId(id);
+        // A retransmitted Connect (our Accept was lost, or the app has not answered yet), known
+        // by the peer's connection id and address before the cookie is checked: the initiator
+        // repeats the cookie it got for as long as TimeoutInitial, which may outlive the cookie.
+        let session = self.by_key.get(&key).and_then(|c| self.sessions.get_mut(c));
+        if let Some(s) = session.filter(|s| s.remote_id == initiator && s.addr == Some(from)) {
+            s.last_recv = now;
+            if s.phase == Phase::Connected && !s.initiator {
+                s.send_accept = true;
+            }
+            return;
+        }
         if !cookie::verify(&self.secret, self.epoch, now, &from, initiator, cookie) {
             return self.drop_datagram(from, "connect with a bad or stale cookie");
         }
-        let key = Identity::SteamId(id);
         if let Some(&c) = self.by_key.get(&key) {
             let local_higher = self.local_steam_id > id;
             let Some(s) = self.sessions.get_mut(&c) else {
                 return;
             };
-            if s.remote_id == initiator && s.addr == Some(from) {
-                // A retransmitted Connect: our Accept was lost, or the app has not answered yet.
-                s.last_recv = now;
-                if s.phase == Phase::Connected && !s.initiator {
-                    s.send_accept = true;
-                }
-                return;
-            }
             if s.initiator && s.phase == Phase::Connecting {
                 if !local_higher {
                     let text = format!(
@@ -905,11 +937,32 @@ impl Endpoint {
                     );
                     self.debug.push(debug_output::WARNING, text);
                 }
+                Completed::Dropped { channel, size, why } => {
+                    self.stats.fragments_dropped += 1;
+                    let what = format!(
+                        "fragment of an unreliable message of {size} bytes on channel {channel} (the message is lost)"
+                    );
+                    s.report_unreliable_drop(now, &what, why, &mut self.debug);
+                }
                 Completed::Message {
                     channel,
                     reliable,
                     data,
                 } => {
+                    // A reliable channel already has receive state, which has its own limit.
+                    if !reliable
+                        && s.open_channels.len() >= MAX_CHANNELS
+                        && !s.open_channels.contains(&channel)
+                    {
+                        self.stats.messages_dropped += 1;
+                        let what = format!(
+                            "unreliable message of {} bytes on channel {channel}",
+                            data.len()
+                        );
+                        let why = "too many channels (1024 per session)";
+                        s.report_unreliable_drop(now, &what, why, &mut self.debug);
+                        continue;
+                    }
                     let full = s.queued_messages >= self.limits.recv_messages
                         || s.queued_bytes + data.len() > self.limits.recv_bytes
                         || inbox_messages >= INBOX_MAX_MESSAGES
@@ -1026,11 +1079,35 @@ impl Endpoint {
     /// Runs timers (retransmits, Nagle, keepalives, timeouts) due at `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
         self.last_now = now;
+        if let Some(n) = self.event_drops.overdue(now) {
+            let text = format!(
+                "{}: {n} more callbacks dropped since the last line: call RunCallbacks every frame",
+                self.local_tag()
+            );
+            self.log(debug_output::WARNING, text);
+        }
         let conns: Vec<u32> = self.sessions.keys().copied().collect();
         for c in conns {
             let Some(s) = self.sessions.get_mut(&c) else {
                 continue;
             };
+            let expired = std::mem::take(&mut s.expired);
+            if expired > 0 {
+                self.stats.reassemblies_expired += expired as u64;
+                let what = format!(
+                    "{expired} unreliable messages partly received for {} s",
+                    recv_buffer::UNRELIABLE_EXPIRY.as_secs()
+                );
+                let why = "their other fragments never came";
+                s.report_unreliable_drop(now, &what, why, &mut self.debug);
+            }
+            if let Some(n) = s.fragment_drops.overdue(now) {
+                let text = format!(
+                    "{}: {n} more unreliable messages or fragments dropped since the last line, for the reasons it gave",
+                    s.tag()
+                );
+                self.debug.push(debug_output::WARNING, text);
+            }
             match s.handle_timeout(now, &self.limits) {
                 None => {}
                 Some(TimerOutcome::Failed { event }) => {

@@ -12,6 +12,18 @@ use std::time::{Duration, Instant};
 pub const REORDER_WINDOW: u64 = 8192;
 /// An unreliable message whose fragments have not all arrived by then never will.
 pub const UNRELIABLE_EXPIRY: Duration = Duration::from_secs(3);
+/// What one open reassembly costs beyond its message bytes (the entry, its fragment map, the
+/// allocator's rounding), charged against the same budget: a peer claiming one-byte messages
+/// would otherwise open millions of them for a byte each.
+pub const REASSEMBLY_OVERHEAD: usize = 256;
+// The entry itself takes under half; its map node, fragment map and data rounding the rest.
+const _: () = assert!(std::mem::size_of::<Assembler>() + 16 <= REASSEMBLY_OVERHEAD / 2);
+/// Partly received or out-of-order messages one session holds at most: the sender's in-flight
+/// window (half the reorder window) fits with room to spare.
+pub const MAX_REASSEMBLIES: usize = REORDER_WINDOW as usize;
+/// Channels with reliable receive state one session keeps at most. Their sequence numbers
+/// must outlive the channel's traffic, so they are never pruned; a game uses a handful.
+pub const MAX_CHANNELS: usize = 1024;
 
 #[derive(Default)]
 struct ReliableChannel {
@@ -19,7 +31,7 @@ struct ReliableChannel {
     pending: BTreeMap<u64, Assembler>,
 }
 
-/// A message leaving the reassembly: delivered, or refused as too large.
+/// A message leaving the reassembly: delivered, refused as too large, or dropped unfinished.
 pub enum Completed {
     Message {
         channel: i32,
@@ -31,14 +43,27 @@ pub enum Completed {
         reliable: bool,
         size: usize,
     },
+    /// A fragment of an unreliable message of `size` bytes not taken: the message is lost.
+    Dropped {
+        channel: i32,
+        size: usize,
+        why: &'static str,
+    },
 }
 
 #[derive(Default)]
 pub struct RecvBuffer {
     channels: BTreeMap<i32, ReliableChannel>,
     unreliable: BTreeMap<(i32, u64), Assembler>,
-    /// Bytes allocated by reassembly and the reorder buffer.
+    /// Bytes allocated by reassembly and the reorder buffer, with `REASSEMBLY_OVERHEAD` each.
     buffered: usize,
+    /// Entries in `unreliable` and every channel's `pending`.
+    reassemblies: usize,
+}
+
+/// Bytes one reassembly of a `total`-byte message is charged (a refused one keeps no data).
+fn charge(total: usize, max_message: usize) -> usize {
+    REASSEMBLY_OVERHEAD + if total > max_message { 0 } else { total }
 }
 
 impl RecvBuffer {
@@ -62,22 +87,43 @@ impl RecvBuffer {
         seg.seq >= next.saturating_add(REORDER_WINDOW)
     }
 
-    /// Bytes this segment would newly allocate.
-    pub fn new_allocation(&self, seg: &Segment<'_>, max_message: usize) -> usize {
-        if seg.total as usize > max_message {
-            return 0;
+    pub fn reassemblies(&self) -> usize {
+        self.reassemblies
+    }
+
+    pub fn channels_with_state(&self) -> usize {
+        self.channels.len()
+    }
+
+    /// True when a reliable segment on `channel` would add a channel's state.
+    pub fn is_new_channel(&self, channel: i32) -> bool {
+        !self.channels.contains_key(&channel)
+    }
+
+    /// True when taking this segment adds a reassembly: a fragment of a message not yet open,
+    /// or a whole reliable message that is not next in order.
+    pub fn opens_reassembly(&self, seg: &Segment<'_>, max_message: usize) -> bool {
+        let total = seg.total as usize;
+        let whole = seg.offset == 0 && seg.data.len() == total;
+        if !seg.reliable {
+            return !whole
+                && total <= max_message
+                && !self.unreliable.contains_key(&(seg.channel, seg.seq));
         }
-        let open = if seg.reliable {
-            self.channels
-                .get(&seg.channel)
-                .is_some_and(|c| c.pending.contains_key(&seg.seq))
+        let ch = self.channels.get(&seg.channel);
+        let next = ch.map_or(0, |c| c.next);
+        seg.seq >= next
+            && seg.seq < next.saturating_add(REORDER_WINDOW)
+            && !ch.is_some_and(|c| c.pending.contains_key(&seg.seq))
+            && !(seg.seq == next && whole && total <= max_message)
+    }
+
+    /// Bytes this segment would newly be charged.
+    pub fn new_allocation(&self, seg: &Segment<'_>, max_message: usize) -> usize {
+        if self.opens_reassembly(seg, max_message) {
+            charge(seg.total as usize, max_message)
         } else {
-            self.unreliable.contains_key(&(seg.channel, seg.seq))
-        };
-        if open {
             0
-        } else {
-            seg.total as usize
         }
     }
 
@@ -92,10 +138,12 @@ impl RecvBuffer {
         max_message: usize,
         out: &mut Vec<Completed>,
     ) {
-        let ch = self.channels.entry(seg.channel).or_default();
-        if seg.seq < ch.next || seg.seq >= ch.next.saturating_add(REORDER_WINDOW) {
+        // State only for a segment taken: one outside the window must not leave a channel behind.
+        let next = self.channels.get(&seg.channel).map_or(0, |c| c.next);
+        if seg.seq < next || seg.seq >= next.saturating_add(REORDER_WINDOW) {
             return;
         }
+        let ch = self.channels.entry(seg.channel).or_default();
         // The common case, a whole message that is the next one expected, goes out at once:
         // no reassembly (an allocation and a tree insert per message) to take it apart again.
         if seg.seq == ch.next
@@ -119,6 +167,8 @@ impl RecvBuffer {
         let asm = match ch.pending.entry(seg.seq) {
             Entry::Occupied(o) => o.into_mut(),
             Entry::Vacant(v) => {
+                self.buffered += charge(seg.total as usize, max_message);
+                self.reassemblies += 1;
                 if seg.total as usize > max_message {
                     out.push(Completed::Refused {
                         channel: seg.channel,
@@ -127,7 +177,6 @@ impl RecvBuffer {
                     });
                     v.insert(Assembler::refused(now))
                 } else {
-                    self.buffered += seg.total as usize;
                     v.insert(Assembler::new(seg.total, now))
                 }
             }
@@ -150,8 +199,11 @@ impl RecvBuffer {
                 break;
             };
             ch.next += 1;
+            self.reassemblies -= 1;
+            self.buffered = self
+                .buffered
+                .saturating_sub(REASSEMBLY_OVERHEAD + a.total());
             if !a.refused {
-                self.buffered = self.buffered.saturating_sub(a.total());
                 out.push(Completed::Message {
                     channel,
                     reliable: true,
@@ -184,7 +236,8 @@ impl RecvBuffer {
             });
         }
         let asm = self.unreliable.entry(key).or_insert_with(|| {
-            self.buffered += seg.total as usize;
+            self.buffered += charge(seg.total as usize, max_message);
+            self.reassemblies += 1;
             Assembler::new(seg.total, now)
         });
         asm.insert(seg.offset, seg.data);
@@ -192,7 +245,10 @@ impl RecvBuffer {
             return None;
         }
         let asm = self.unreliable.remove(&key)?;
-        self.buffered = self.buffered.saturating_sub(asm.total());
+        self.reassemblies -= 1;
+        self.buffered = self
+            .buffered
+            .saturating_sub(REASSEMBLY_OVERHEAD + asm.total());
         Some(Completed::Message {
             channel: seg.channel,
             reliable: false,
@@ -207,12 +263,14 @@ impl RecvBuffer {
         self.unreliable.retain(|_, a| {
             let keep = now.saturating_duration_since(a.started) < UNRELIABLE_EXPIRY;
             if !keep {
-                freed += a.total();
+                freed += REASSEMBLY_OVERHEAD + a.total();
             }
             keep
         });
         self.buffered = self.buffered.saturating_sub(freed);
-        before - self.unreliable.len()
+        let expired = before - self.unreliable.len();
+        self.reassemblies -= expired;
+        expired
     }
 
     pub fn next_expiry(&self) -> Option<Instant> {

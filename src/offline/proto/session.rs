@@ -1,11 +1,11 @@
 //! One Messages session with one peer: its handshake phase, reliability (packet numbers, acks,
 //! loss detection, retransmission), Nagle, pacing, keepalives, timeouts and measurements.
 
-use super::debug::DebugLog;
+use super::debug::{DebugLog, DropRun};
 use super::pacing::Pacer;
 use super::range_set::RangeSet;
 use super::rate_meter::RateMeter;
-use super::recv_buffer::{Completed, RecvBuffer};
+use super::recv_buffer::{Completed, RecvBuffer, MAX_CHANNELS, MAX_REASSEMBLIES};
 use super::rtt::RttEstimator;
 use super::send_buffer::{FragRef, SendBuffer};
 use super::wire::{self, Frame};
@@ -163,6 +163,10 @@ pub struct Session {
     pub queued_bytes: usize,
     /// Unreliable messages dropped on a full receive queue since the one the debug output named.
     pub drops_unlogged: u64,
+    /// Unreliable fragments refused for lack of reassembly room, for the debug output.
+    pub fragment_drops: DropRun,
+    /// Unreliable reassemblies expired unfinished since the endpoint last took the count.
+    pub expired: usize,
     pub next_message_number: i64,
     pub open_channels: BTreeSet<i32>,
     out_meter: RateMeter,
@@ -231,6 +235,8 @@ impl Session {
             queued_messages: 0,
             queued_bytes: 0,
             drops_unlogged: 0,
+            fragment_drops: DropRun::default(),
+            expired: 0,
             next_message_number: 1,
             open_channels: BTreeSet::new(),
             out_meter: RateMeter::new(epoch),
@@ -642,6 +648,7 @@ impl Session {
             .reassembly
             .min(SESSION_REASSEMBLY_MAX.saturating_sub(self.recv.buffered_bytes()));
         let mut need = 0usize;
+        let mut opening = 0usize;
         for f in &frames {
             if let Frame::Segment(seg) = f {
                 if seg.reliable && self.recv.is_new_reliable(seg) {
@@ -650,6 +657,18 @@ impl Session {
                     }
                     if self.recv.out_of_window(seg) {
                         return self.hold_back("the message is too far ahead of its channel");
+                    }
+                    if self.recv.is_new_channel(seg.channel)
+                        && self.recv.channels_with_state() >= MAX_CHANNELS
+                    {
+                        return self.hold_back("too many channels (1024 per session)");
+                    }
+                    if self.recv.opens_reassembly(seg, limits.recv_max_message) {
+                        opening += 1;
+                        if self.recv.reassemblies() + opening > MAX_REASSEMBLIES {
+                            return self
+                                .hold_back("too many messages partly received (8192 per session)");
+                        }
                     }
                     need += self.recv.new_allocation(seg, limits.recv_max_message);
                 }
@@ -681,11 +700,22 @@ impl Session {
                         .reliable(now, seg, limits.recv_max_message, completed);
                 } else {
                     let alloc = self.recv.new_allocation(seg, limits.recv_max_message);
-                    let whole = seg.offset == 0 && seg.data.len() == seg.total as usize;
-                    if !whole && alloc > left {
+                    let refused = if alloc > left {
+                        Some("reassembly memory is at its limit")
+                    } else if alloc > 0 && self.recv.reassemblies() >= MAX_REASSEMBLIES {
+                        Some("too many messages partly received (8192 per session)")
+                    } else {
+                        None
+                    };
+                    if let Some(why) = refused {
+                        completed.push(Completed::Dropped {
+                            channel: seg.channel,
+                            size: seg.total as usize,
+                            why,
+                        });
                         continue;
                     }
-                    left = left.saturating_sub(alloc);
+                    left -= alloc;
                     if let Some(c) = self.recv.unreliable(now, seg, limits.recv_max_message) {
                         completed.push(c);
                     }
@@ -693,6 +723,26 @@ impl Session {
             }
         }
         DataOutcome::Processed
+    }
+
+    /// Says in the debug output that unreliable data was dropped, one line per run of drops.
+    pub fn report_unreliable_drop(
+        &mut self,
+        now: Instant,
+        what: &str,
+        why: &str,
+        log: &mut DebugLog,
+    ) {
+        if let Some(earlier) = self.fragment_drops.note(now) {
+            log.push(
+                debug_output::WARNING,
+                format!(
+                    "{}: {what} dropped: {why}{}",
+                    self.tag(),
+                    super::debug::more_since(earlier)
+                ),
+            );
+        }
     }
 
     fn hold_back(&mut self, why: &'static str) -> DataOutcome {
@@ -757,7 +807,7 @@ impl Session {
                     self.declare_lost(&lost);
                     self.rto_backoff += 1;
                 }
-                self.recv.expire(now);
+                self.expired += self.recv.expire(now);
                 if now >= self.last_app_use + IDLE_TIMEOUT {
                     if self.data_in_flight() {
                         // As Steam: something is still moving, look again in a second.

@@ -1228,3 +1228,247 @@ fn one_address_holds_at_most_max_sessions_per_address() {
         .iter()
         .any(|l| l.text.contains("too many sessions with this address")));
 }
+
+/// Forges data datagrams as a hostile peer would on its own connection: b's real connection
+/// id, packet numbers from `pn` on (the first call passes 0: just past a's), and the segments
+/// `seg(i)` gives for the i-th datagram, fed to b at once. Returns the next packet number.
+fn forge_segments<'a>(
+    p: &mut Pair,
+    pn: u64,
+    datagrams: u64,
+    seg: impl Fn(u64) -> Vec<wire::Segment<'a>>,
+) -> u64 {
+    let data = captured_data(p);
+    let Some((conn, Packet::Data { number, .. })) = wire::decode(&data) else {
+        panic!("a data datagram");
+    };
+    let first = pn.max(number + 1);
+    let (from, now) = (p.a_addr, p.now);
+    for i in 0..datagrams {
+        let mut d = wire::start_data(conn, first + i, 1400);
+        for s in seg(i) {
+            wire::put_segment(&mut d, &s);
+        }
+        p.b.handle_datagram(now, from, &d);
+    }
+    first + datagrams
+}
+
+/// The first byte of a message of `total` bytes.
+fn one_byte_of(reliable: bool, channel: i32, seq: u64, total: u32) -> wire::Segment<'static> {
+    wire::Segment {
+        reliable,
+        channel,
+        seq,
+        total,
+        offset: 0,
+        data: b"x",
+    }
+}
+
+fn session_b(p: &Pair) -> &Session {
+    p.b.sessions.values().next().expect("b's session")
+}
+
+/// The session still takes a message after whatever the test fed it. (The forged packet
+/// numbers are a's future ones, so a's own datagrams would now count as duplicates.)
+fn still_delivers(p: &mut Pair, pn: u64) {
+    forge_segments(p, pn, 1, |_| {
+        vec![wire::Segment {
+            reliable: false,
+            channel: 0,
+            seq: 1 << 40,
+            total: 7,
+            offset: 0,
+            data: b"genuine",
+        }]
+    });
+    let got = p.b.receive_messages_on_channel(0, 100);
+    assert!(got.iter().any(|m| m.data == b"genuine"));
+}
+
+#[test]
+fn fragments_claiming_tiny_messages_open_a_bounded_number_of_reassemblies() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    // 160 000 unreliable one-byte fragments of two-byte messages, each its own reassembly.
+    let pn = forge_segments(&mut p, 0, 20_000, |i| {
+        (0..8)
+            .map(|k| one_byte_of(false, (i % 3000) as i32, i * 8 + k, 2))
+            .collect()
+    });
+    let s = session_b(&p);
+    assert!(s.recv.reassemblies() <= 8192, "8192 per session");
+    assert!(s.recv.buffered_bytes() <= session::SESSION_REASSEMBLY_MAX);
+    assert_eq!(
+        s.recv.buffered_bytes(),
+        s.recv.reassemblies() * (recv_buffer::REASSEMBLY_OVERHEAD + 2)
+    );
+    let st = p.b.stats();
+    assert_eq!(
+        st.fragments_dropped,
+        160_000 - s.recv.reassemblies() as u64,
+        "every fragment not taken is counted"
+    );
+    let lines = p.b.drain_debug();
+    assert!(lines.iter().any(|l| l
+        .text
+        .contains("dropped: too many messages partly received")));
+    assert!(lines.len() < 20, "one line per run of drops, not per drop");
+    still_delivers(&mut p, pn);
+}
+
+#[test]
+fn reliable_fragments_on_many_channels_hold_back_past_the_channel_and_reassembly_limits() {
+    // A receive queue that takes the first message of every channel tried.
+    let cb = cfg_with(&[(config::RECV_BUFFER_MESSAGES, 100_000)]);
+    let mut p = Pair::with_configs(ConfigTable::default(), cb, 1);
+    p.connect();
+    // Whole messages that are first on their channel: no reassembly, but a channel's state each.
+    let pn = forge_segments(&mut p, 0, 1000, |i| {
+        (0..4)
+            .map(|k| one_byte_of(true, 100 + (i * 4 + k) as i32, 0, 1))
+            .collect()
+    });
+    assert!(
+        session_b(&p).recv.channels_with_state() <= 1024 + 4,
+        "1024 per session"
+    );
+    let held = p.b.stats().datagrams_held_back;
+    assert!(held > 0);
+    // Then fragments of messages ahead of the next one, on channels that exist.
+    let pn = forge_segments(&mut p, pn, 10_000, |i| {
+        (0..8)
+            .map(|k| one_byte_of(true, 100 + k, 1 + i, 2))
+            .collect()
+    });
+    let s = session_b(&p);
+    assert!(s.recv.reassemblies() <= 8192, "8192 per session");
+    assert!(s.recv.buffered_bytes() <= session::SESSION_REASSEMBLY_MAX);
+    assert!(p.b.stats().datagrams_held_back > held);
+    let lines = p.b.drain_debug();
+    for why in ["too many channels", "too many messages partly received"] {
+        assert!(
+            lines.iter().any(|l| l.text.contains(why)),
+            "{why}: {:?}",
+            lines.iter().map(|l| &l.text).collect::<Vec<_>>()
+        );
+    }
+    still_delivers(&mut p, pn);
+}
+
+#[test]
+fn overlapping_unreliable_fragments_never_deliver_a_message_with_a_hole() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    let first = [1u8; 20];
+    let second = [2u8; 20];
+    forge_segments(&mut p, 0, 2, |i| {
+        vec![wire::Segment {
+            reliable: false,
+            channel: 7,
+            seq: 0,
+            total: 30,
+            offset: if i == 0 { 0 } else { 10 },
+            data: if i == 0 { &first } else { &second },
+        }]
+    });
+    assert!(p.b.receive_messages_on_channel(7, 10).is_empty());
+}
+
+#[test]
+fn a_datagram_longer_than_any_endpoint_sends_is_counted_and_dropped() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    let mut data = captured_data(&mut p);
+    let before = p.b.stats();
+    assert_eq!(wire::MAX_DATAGRAM, 4380, "the figure README.md gives");
+    data.resize(wire::MAX_DATAGRAM + 1, 0);
+    p.b.handle_datagram(p.now, p.a_addr, &data);
+    let after = p.b.stats();
+    assert_eq!(after.datagrams_oversized, before.datagrams_oversized + 1);
+    assert_eq!(after.datagrams_dropped, before.datagrams_dropped + 1);
+    assert!(p.b.drain_debug().iter().any(|l| l
+        .text
+        .contains("longer than any datagram an endpoint sends")));
+}
+
+#[test]
+fn no_endpoint_sends_a_datagram_longer_than_it_takes() {
+    let cfg = cfg_with(&[
+        (config::MTU_PACKET_SIZE, wire::MTU_MAX as i32),
+        (config::SEND_RATE_MAX, 20_000_000),
+    ]);
+    let mut p = keyed_pair(Some(b"k"), Some(b"k"));
+    p.a.set_config(cfg.clone());
+    p.b.set_config(cfg);
+    p.connect();
+    // Loss leaves gaps, so acks carry many ranges next to full fragments.
+    p.loss = 10.0;
+    let big = vec![5u8; MAX_MESSAGE_SIZE_SEND];
+    assert_eq!(p.send_ab(&big, send::RELIABLE, 1), result::OK);
+    assert_eq!(p.send_ba(&big, send::RELIABLE, 1), result::OK);
+    p.drive_for(Duration::from_secs(20));
+    assert_eq!(p.b.receive_messages_on_channel(1, 10).len(), 1);
+    let longest = p.log.iter().map(|&(_, _, len)| len).max().unwrap_or(0);
+    assert!(longest > wire::MTU_MAX, "the test reaches the limit");
+    assert!(longest <= wire::MAX_DATAGRAM, "{longest}");
+    assert_eq!(p.b.stats().datagrams_oversized, 0);
+}
+
+#[test]
+fn an_unreliable_message_whose_fragments_stop_coming_expires_counted_and_reported() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.connect();
+    forge_segments(&mut p, 0, 1, |_| vec![one_byte_of(false, 3, 9, 2000)]);
+    assert_eq!(session_b(&p).recv.reassemblies(), 1);
+    p.drive_for(recv_buffer::UNRELIABLE_EXPIRY + Duration::from_millis(500));
+    assert_eq!(session_b(&p).recv.reassemblies(), 0);
+    assert_eq!(p.b.stats().reassemblies_expired, 1);
+    assert!(p.b.drain_debug().iter().any(|l| l
+        .text
+        .contains("1 unreliable messages partly received for 3 s dropped")));
+}
+
+#[test]
+fn callbacks_dropped_for_want_of_run_callbacks_are_counted_and_reported() {
+    let mut e = Endpoint::new(id_a(), ConfigTable::default(), Instant::now(), 1);
+    for _ in 0..MAX_EVENTS + 10 {
+        e.push_event(Event::SessionRequest {
+            remote: Identity::SteamId(id_b()),
+        });
+    }
+    assert_eq!(e.stats().events_dropped, 10);
+    let lines = e.drain_debug();
+    let named = |what: &str| lines.iter().filter(|l| l.text.contains(what)).count();
+    assert_eq!(named("oldest callback dropped"), 1);
+    e.handle_timeout(e.last_now + Duration::from_secs(2));
+    let lines = e.drain_debug();
+    assert!(lines
+        .iter()
+        .any(|l| l.text.contains("9 more callbacks dropped")));
+}
+
+#[test]
+fn an_accept_lost_after_the_cookie_expired_is_sent_again() {
+    let cfg = cfg_with(&[
+        (config::TIMEOUT_INITIAL, 60_000),
+        (config::TIMEOUT_CONNECTED, 60_000),
+    ]);
+    let mut p = Pair::new(cfg);
+    p.auto_accept_b = false;
+    assert_eq!(p.send_ab(b"hi", send::RELIABLE, 0), result::OK);
+    p.drive_for(Duration::from_millis(100));
+    assert_eq!(requests(&p.events_b), 1);
+    // The Accept is lost, and so is everything else until a's cookie is long stale.
+    p.cut = true;
+    assert!(p
+        .b
+        .accept_session_with_user(p.now, &Identity::SteamId(id_a())));
+    p.drive_for(Duration::from_secs(30));
+    assert_eq!(p.state_a(), state::CONNECTING);
+    p.cut = false;
+    p.drive_for(Duration::from_secs(3));
+    assert_eq!(p.state_a(), state::CONNECTED);
+    assert_eq!(p.b.receive_messages_on_channel(0, 10).len(), 1);
+}

@@ -19,9 +19,17 @@ pub const SEGMENT_OVERHEAD: usize = 1 + 1 + 4 + 8 + 4 + 4 + 2;
 /// Data packet: header and packet number.
 pub const DATA_HEADER_LEN: usize = HEADER_LEN + 8;
 
-pub fn ack_frame_len(ranges: usize) -> usize {
+pub const fn ack_frame_len(ranges: usize) -> usize {
     1 + 4 + 1 + 16 * ranges
 }
+
+/// `MTU_PacketSize`'s largest value.
+pub const MTU_MAX: usize = 4096;
+/// The longest datagram an endpoint sends, and so takes: a packet at `MTU_MAX` (fragments are
+/// cut to leave room for a one-range ack), a full ack frame in place of that one, and the
+/// `opts.key` seal. Anything longer is refused unread, whichever way the driver received it.
+pub const MAX_DATAGRAM: usize =
+    MTU_MAX + ack_frame_len(MAX_ACK_RANGES) - ack_frame_len(1) + super::crypto::OVERHEAD;
 
 mod ty {
     pub const HELLO: u8 = 1;
