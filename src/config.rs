@@ -72,8 +72,13 @@ const fn float(key: i32, name: &'static str, default: f64, min: f64, max: f64) -
 const G: i32 = scope::GLOBAL;
 const C: i32 = scope::CONNECTION;
 const INT_MAX: f64 = i32::MAX as f64;
-/// `0x10000000`: the ceiling Steam puts on rates and buffer sizes.
+/// `0x10000000`: the most Steam lets a game store in a rate or buffer size.
 const CAP: f64 = 268_435_456.0;
+/// 100 MiB/s: the fastest Steam sends, whatever `SendRateMin`/`SendRateMax` hold
+/// (GameNetworkingSockets' `SNP_ClampSendRate`).
+pub const SEND_RATE_CEILING: f64 = 100.0 * 1024.0 * 1024.0;
+/// The slowest Steam sends, whatever `SendRateMin` holds.
+const SEND_RATE_FLOOR: f64 = 1024.0;
 
 pub const TIMEOUT_INITIAL: i32 = 24;
 pub const TIMEOUT_CONNECTED: i32 = 25;
@@ -314,29 +319,18 @@ impl ConfigTable {
             _ => return false,
         };
         self.values[i] = v.clamp(spec.min, spec.max);
-        // Steam keeps SendRateMin <= SendRateMax by moving the other bound.
-        match key {
-            SEND_RATE_MIN => self.raise(SEND_RATE_MAX, self.get(SEND_RATE_MIN)),
-            SEND_RATE_MAX => self.lower(SEND_RATE_MIN, self.get(SEND_RATE_MAX)),
-            _ => {}
-        }
         true
     }
 
-    fn raise(&mut self, key: i32, at_least: f64) {
-        if self.get(key) < at_least {
-            self.put(key, at_least);
-        }
-    }
-    fn lower(&mut self, key: i32, at_most: f64) {
-        if self.get(key) > at_most {
-            self.put(key, at_most);
-        }
-    }
-    fn put(&mut self, key: i32, v: f64) {
-        if let Some(i) = SPECS.iter().position(|s| s.key == key) {
-            self.values[i] = v;
-        }
+    /// The rate a session sends at, resolved from the stored bounds as Steam resolves them when
+    /// it sends: each bound is stored as set, then `SendRateMin` is kept within 1 KiB/s..100 MiB/s
+    /// and `SendRateMax` within `SendRateMin`..100 MiB/s, so the minimum wins a crossed pair. With
+    /// no bandwidth estimation offline, a session sends at that maximum.
+    pub fn send_rate(&self) -> f64 {
+        let min = self
+            .get(SEND_RATE_MIN)
+            .clamp(SEND_RATE_FLOOR, SEND_RATE_CEILING);
+        self.get(SEND_RATE_MAX).clamp(min, SEND_RATE_CEILING)
     }
 
     /// The value in force (the default when never set); 0 for an unknown key.
@@ -438,12 +432,25 @@ mod tests {
     }
 
     #[test]
-    fn rate_bounds_stay_ordered() {
+    fn rate_bounds_are_stored_as_set_and_the_minimum_wins_when_sending() {
         let mut t = ConfigTable::default();
-        t.set(SEND_RATE_MIN, &ConfigValue::Int32(1_000_000));
-        assert_eq!(t.get(SEND_RATE_MAX), 1_000_000.0);
-        t.set(SEND_RATE_MAX, &ConfigValue::Int32(2048));
-        assert_eq!(t.get(SEND_RATE_MIN), 2048.0);
+        assert!(t.set(SEND_RATE_MIN, &ConfigValue::Int32(1_000_000)));
+        assert!(t.set(SEND_RATE_MAX, &ConfigValue::Int32(524_288)));
+        assert_eq!(t.get(SEND_RATE_MIN), 1_000_000.0);
+        assert_eq!(t.get(SEND_RATE_MAX), 524_288.0);
+        assert_eq!(t.send_rate(), 1_000_000.0);
+        assert!(t.set(SEND_RATE_MIN, &ConfigValue::Int32(1024)));
+        assert_eq!(t.send_rate(), 524_288.0);
+    }
+
+    #[test]
+    fn a_rate_stored_above_100_mib_sends_at_100_mib() {
+        let mut t = ConfigTable::default();
+        assert!(t.set(SEND_RATE_MAX, &ConfigValue::Int32(0x1000_0000)));
+        assert_eq!(t.get(SEND_RATE_MAX), CAP);
+        assert_eq!(t.send_rate(), SEND_RATE_CEILING);
+        assert!(t.set(SEND_RATE_MIN, &ConfigValue::Int32(0x1000_0000)));
+        assert_eq!(t.send_rate(), SEND_RATE_CEILING);
     }
 
     #[test]

@@ -194,6 +194,17 @@ impl Pair {
         assert_eq!(got.len(), 1);
     }
 
+    /// Bytes per second `a` put on the wire from `start` until now.
+    fn a_send_rate_since(&self, start: Instant) -> f64 {
+        let bytes: usize = self
+            .log
+            .iter()
+            .filter(|(t, f, _)| *t >= start && *f == self.a_addr)
+            .map(|e| e.2)
+            .sum();
+        bytes as f64 / (self.now - start).as_secs_f64()
+    }
+
     fn state_a(&self) -> i32 {
         self.a
             .session_info(self.now, &Identity::SteamId(id_b()))
@@ -583,20 +594,39 @@ fn pacing_holds_the_configured_send_rate() {
             while p.send_ab(&chunk, send::RELIABLE, 0) == result::OK {}
             p.drive_for(Duration::from_millis(10));
         }
-        let secs = (p.now - start).as_secs_f64();
-        let from_a = p.a_addr;
-        let bytes: usize = p
-            .log
-            .iter()
-            .filter(|(t, f, _)| *t >= start && *f == from_a)
-            .map(|e| e.2)
-            .sum();
-        let measured = bytes as f64 / secs;
+        let measured = p.a_send_rate_since(start);
         assert!(
             (measured / rate as f64 - 1.0).abs() < 0.05,
             "rate {rate}: measured {measured:.0} B/s"
         );
     }
+}
+
+#[test]
+fn a_rate_set_above_100_mib_paces_at_100_mib_as_on_steam() {
+    let mut p = Pair::new(cfg_with(&[
+        (config::SEND_RATE_MIN, 0x1000_0000),
+        (config::SEND_RATE_MAX, 0x1000_0000),
+    ]));
+    p.connect();
+    let chunk = vec![0u8; 64 * 1024];
+    let mut start = p.now;
+    // The first 50 ms spend the pacer's initial 20 ms burst; measure after it.
+    for i in 0..350 {
+        if i == 50 {
+            start = p.now;
+        }
+        while p.send_ab(&chunk, send::RELIABLE, 0) == result::OK {}
+        p.drive_for(Duration::from_millis(1));
+        p.b.receive_messages_on_channel(0, 1000);
+    }
+    let measured = p.a_send_rate_since(start);
+    assert!(
+        (measured / config::SEND_RATE_CEILING - 1.0).abs() < 0.05,
+        "measured {measured:.0} B/s"
+    );
+    let info = p.a.session_info(p.now, &Identity::SteamId(id_b()));
+    assert_eq!(info.status.send_rate_bytes_per_second, 100 * 1024 * 1024);
 }
 
 #[test]
@@ -1033,16 +1063,35 @@ fn a_queue_slower_than_a_second_is_explained_once_per_five_seconds() {
     assert_eq!(slow(&p.a.drain_debug()), 1);
 }
 
-#[test]
-fn raising_the_send_rate_takes_effect_on_a_live_session() {
+/// The send rate a connected session reports after `settings` are set on it, in order.
+fn live_send_rate_after(settings: &[(i32, i32)]) -> i32 {
     let mut p = Pair::new(ConfigTable::default());
     p.connect();
     let mut config = p.a.config().clone();
-    assert!(config.set(config::SEND_RATE_MAX, &ConfigValue::Int32(4_000_000)));
-    assert!(config.set(config::SEND_RATE_MIN, &ConfigValue::Int32(4_000_000)));
+    for &(key, value) in settings {
+        assert!(config.set(key, &ConfigValue::Int32(value)));
+    }
     p.a.set_config(config);
     let info = p.a.session_info(p.now, &Identity::SteamId(id_b()));
-    assert_eq!(info.status.send_rate_bytes_per_second, 4_000_000);
+    info.status.send_rate_bytes_per_second
+}
+
+#[test]
+fn raising_the_send_rate_takes_effect_on_a_live_session() {
+    let rate = live_send_rate_after(&[
+        (config::SEND_RATE_MAX, 4_000_000),
+        (config::SEND_RATE_MIN, 4_000_000),
+    ]);
+    assert_eq!(rate, 4_000_000);
+}
+
+#[test]
+fn a_send_rate_min_above_max_wins_as_on_steam() {
+    let rate = live_send_rate_after(&[
+        (config::SEND_RATE_MIN, 1_000_000),
+        (config::SEND_RATE_MAX, 512 * 1024),
+    ]);
+    assert_eq!(rate, 1_000_000);
 }
 
 fn keyed_pair(key_a: Option<&[u8]>, key_b: Option<&[u8]>) -> Pair {
