@@ -129,6 +129,21 @@ describe("Steam's limits, offline too", function()
       (A.NetworkingMessages.GetSessionConnectionInfo(idB)))
   end)
 
+  it("reads Steam's jitter defaults, and opts.netsim.jitter jitters every datagram by that average", function()
+    local K = function(name) return Steam["k_ESteamNetworkingConfig_FakePacketJitter_" .. name] end
+    local U = new().NetworkingUtils
+    assert.are.same({ 0, 100, 75 }, { U.GetGlobalConfigValue(K "Send_Avg"), U.GetGlobalConfigValue(K "Send_Max"),
+      U.GetGlobalConfigValue(K "Send_Pct") })
+    local _, data_type, scope = U.GetConfigValueInfo(K "Send_Avg")
+    assert.are.same({ Steam.k_ESteamNetworkingConfig_Float, Steam.k_ESteamNetworkingConfig_Global }, { data_type, scope })
+    U = new({ netsim = { jitter = 30 } }).NetworkingUtils
+    assert.are.same({ 30, 300, 100 }, { U.GetGlobalConfigValue(K "Send_Avg"), U.GetGlobalConfigValue(K "Send_Max"),
+      U.GetGlobalConfigValue(K "Send_Pct") })
+    -- A config name given beside the shorthand wins, whatever order the table iterates in.
+    U = new({ netsim = { jitter = 30, FakePacketJitter_Send_Max = 50 } }).NetworkingUtils
+    assert.are.equal(50, U.GetGlobalConfigValue(K "Send_Max"))
+  end)
+
   it("calls luasteam-style global callbacks besides the On* hooks", function()
     local A, B = new(), new()
     local seen = {}

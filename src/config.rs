@@ -206,49 +206,45 @@ pub const SPECS: &[ConfigSpec] = &[
         0.0,
         5000.0,
     ),
-    int(
+    float(
         FAKE_PACKET_JITTER_SEND_AVG,
         "FakePacketJitter_Send_Avg",
-        G,
         0.0,
         0.0,
-        5000.0,
+        2000.0,
     ),
-    int(
+    float(
         FAKE_PACKET_JITTER_SEND_MAX,
         "FakePacketJitter_Send_Max",
-        G,
-        0.0,
+        100.0,
         0.0,
         5000.0,
     ),
     float(
         FAKE_PACKET_JITTER_SEND_PCT,
         "FakePacketJitter_Send_Pct",
-        0.0,
+        75.0,
         0.0,
         100.0,
     ),
-    int(
+    float(
         FAKE_PACKET_JITTER_RECV_AVG,
         "FakePacketJitter_Recv_Avg",
-        G,
         0.0,
         0.0,
-        5000.0,
+        2000.0,
     ),
-    int(
+    float(
         FAKE_PACKET_JITTER_RECV_MAX,
         "FakePacketJitter_Recv_Max",
-        G,
-        0.0,
+        100.0,
         0.0,
         5000.0,
     ),
     float(
         FAKE_PACKET_JITTER_RECV_PCT,
         "FakePacketJitter_Recv_Pct",
-        0.0,
+        75.0,
         0.0,
         100.0,
     ),
@@ -420,6 +416,24 @@ mod tests {
         assert_eq!(t.get(NAGLE_TIME), 5000.0);
         assert_eq!(t.get(MTU_PACKET_SIZE), 1300.0);
         assert_eq!(t.get(TIMEOUT_INITIAL), 10_000.0);
+        assert_eq!(t.get(FAKE_PACKET_JITTER_SEND_AVG), 0.0);
+        assert_eq!(t.get(FAKE_PACKET_JITTER_RECV_MAX), 100.0);
+        assert_eq!(t.get(FAKE_PACKET_JITTER_SEND_PCT), 75.0);
+    }
+
+    #[test]
+    fn jitter_values_are_global_floats_in_steams_ranges() {
+        for key in FAKE_PACKET_JITTER_SEND_AVG..=FAKE_PACKET_JITTER_RECV_PCT {
+            let s = spec(key).unwrap();
+            assert_eq!((s.data_type, s.scope), (data_type::FLOAT, scope::GLOBAL));
+        }
+        let mut t = ConfigTable::default();
+        assert!(t.set(FAKE_PACKET_JITTER_SEND_AVG, &ConfigValue::Float(2.5)));
+        assert_eq!(t.get(FAKE_PACKET_JITTER_SEND_AVG), 2.5);
+        assert!(t.set(FAKE_PACKET_JITTER_SEND_AVG, &ConfigValue::Int32(9000)));
+        assert_eq!(t.get(FAKE_PACKET_JITTER_SEND_AVG), 2000.0);
+        assert!(t.set(FAKE_PACKET_JITTER_RECV_MAX, &ConfigValue::Int32(9000)));
+        assert_eq!(t.get(FAKE_PACKET_JITTER_RECV_MAX), 5000.0);
     }
 
     #[test]

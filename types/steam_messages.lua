@@ -177,7 +177,7 @@ function SteamNetworkingMessage_t:GetIdentityPeer() end
 ---@field duplicate? number percent duplicated
 ---@field reorder? number percent reordered
 ---@field latency? number ms added
----@field jitter? number ms of average jitter
+---@field jitter? number ms of average jitter, on every datagram (sets FakePacketJitter_Send_Avg, _Pct = 100, _Max = 10x)
 ---@field [string] number
 
 ---Steam.NetworkingMessages / Steam.GameServerNetworkingMessages (ISteamNetworkingMessages).

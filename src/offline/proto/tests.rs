@@ -989,9 +989,16 @@ fn random_loss_patterns_deliver_every_reliable_message_in_order() {
 fn the_netsim_can_sit_in_the_datagram_path() {
     use crate::offline::netsim::{Direction, Netsim};
     let mut cfg = ConfigTable::default();
-    cfg.set(config::FAKE_PACKET_LOSS_SEND, &ConfigValue::Float(10.0));
-    cfg.set(config::FAKE_PACKET_LAG_SEND, &ConfigValue::Int32(15));
+    assert!(cfg.set(config::FAKE_PACKET_LOSS_SEND, &ConfigValue::Float(10.0)));
+    assert!(cfg.set(config::FAKE_PACKET_LAG_SEND, &ConfigValue::Int32(15)));
+    assert!(cfg.set(
+        config::FAKE_PACKET_JITTER_SEND_AVG,
+        &ConfigValue::Float(5.0)
+    ));
     let mut p = Pair::new(ConfigTable::default());
+    let (mut pushed, mut delivered) = (0, 0);
+    let mut first_push = None;
+    let mut first_delivery = None;
     let mut sim = Netsim::new(5);
     let (a_addr, b_addr) = (p.a_addr, p.b_addr);
     let peer = Identity::SteamId(id_b());
@@ -1016,6 +1023,8 @@ fn the_netsim_can_sit_in_the_datagram_path() {
         }
         while let Some(t) = p.a.poll_transmit(now) {
             sim.push(now, &cfg, Direction::Send, t.destination, t.payload);
+            pushed += 1;
+            first_push.get_or_insert(now);
         }
         while let Some(t) = p.b.poll_transmit(now) {
             p.a.handle_datagram(now, b_addr, &t.payload);
@@ -1023,6 +1032,8 @@ fn the_netsim_can_sit_in_the_datagram_path() {
         while let Some((to, d)) = sim.poll(now, Direction::Send) {
             assert_eq!(to, b_addr);
             p.b.handle_datagram(now, a_addr, &d);
+            delivered += 1;
+            first_delivery.get_or_insert(now);
         }
         while let Some(Event::SessionRequest { remote }) = p.b.poll_event() {
             p.b.accept_session_with_user(now, &remote);
@@ -1035,6 +1046,10 @@ fn the_netsim_can_sit_in_the_datagram_path() {
             .map(|m| u32::from_le_bytes(m.data[..4].try_into().unwrap()))
             .collect();
     assert_eq!(got, (0..200).collect::<Vec<_>>());
+    // The netsim acted: datagrams were lost and none arrived before the fake lag.
+    assert!(delivered < pushed, "{delivered} of {pushed} delivered");
+    let lag = first_delivery.zip(first_push).map(|(d, p)| d - p);
+    assert!(lag >= Some(Duration::from_millis(15)), "{lag:?}");
 }
 
 #[test]
