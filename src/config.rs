@@ -122,14 +122,28 @@ pub const SPECS: &[ConfigSpec] = &[
         0.0,
         INT_MAX,
     ),
-    int(SEND_BUFFER_SIZE, "SendBufferSize", C, 524_288.0, 0.0, CAP),
-    int(RECV_BUFFER_SIZE, "RecvBufferSize", C, 1_048_576.0, 0.0, CAP),
+    int(
+        SEND_BUFFER_SIZE,
+        "SendBufferSize",
+        C,
+        524_288.0,
+        4096.0,
+        CAP,
+    ),
+    int(
+        RECV_BUFFER_SIZE,
+        "RecvBufferSize",
+        C,
+        1_048_576.0,
+        4096.0,
+        CAP,
+    ),
     int(
         RECV_BUFFER_MESSAGES,
         "RecvBufferMessages",
         C,
         1000.0,
-        0.0,
+        2.0,
         CAP,
     ),
     int(
@@ -137,13 +151,14 @@ pub const SPECS: &[ConfigSpec] = &[
         "RecvMaxMessageSize",
         C,
         524_288.0,
-        1024.0,
+        64.0,
         CAP,
     ),
     int(SEND_RATE_MIN, "SendRateMin", C, 262_144.0, 1024.0, CAP),
     int(SEND_RATE_MAX, "SendRateMax", C, 262_144.0, 1024.0, CAP),
     int(NAGLE_TIME, "NagleTime", C, 5000.0, 0.0, 20_000.0),
-    int(MTU_PACKET_SIZE, "MTU_PacketSize", C, 1300.0, 200.0, 4096.0),
+    // Steam's k_cbSteamNetworkingSocketsMinMTUPacketSize .. k_cbSteamNetworkingSocketsMaxUDPMsgLen.
+    int(MTU_PACKET_SIZE, "MTU_PacketSize", C, 1300.0, 200.0, 1300.0),
     float(
         FAKE_PACKET_LOSS_SEND,
         "FakePacketLoss_Send",
@@ -465,6 +480,29 @@ mod tests {
         assert_eq!(t.send_rate(), SEND_RATE_CEILING);
         assert!(t.set(SEND_RATE_MIN, &ConfigValue::Int32(0x1000_0000)));
         assert_eq!(t.send_rate(), SEND_RATE_CEILING);
+    }
+
+    /// Sets `key` to `value` and reads back what is in force.
+    fn clamped(key: i32, value: i32) -> f64 {
+        let mut t = ConfigTable::default();
+        assert!(t.set(key, &ConfigValue::Int32(value)));
+        t.get(key)
+    }
+
+    #[test]
+    fn buffer_and_packet_sizes_clamp_to_steams_ranges() {
+        assert_eq!(clamped(SEND_BUFFER_SIZE, 0), 4096.0);
+        assert_eq!(clamped(SEND_BUFFER_SIZE, i32::MAX), CAP);
+        assert_eq!(clamped(RECV_BUFFER_SIZE, 100), 4096.0);
+        assert_eq!(clamped(RECV_BUFFER_SIZE, i32::MAX), CAP);
+        assert_eq!(clamped(RECV_BUFFER_MESSAGES, 0), 2.0);
+        assert_eq!(clamped(RECV_BUFFER_MESSAGES, i32::MAX), CAP);
+        assert_eq!(clamped(RECV_MAX_MESSAGE_SIZE, 1), 64.0);
+        assert_eq!(clamped(RECV_MAX_MESSAGE_SIZE, 100), 100.0);
+        assert_eq!(clamped(RECV_MAX_MESSAGE_SIZE, i32::MAX), CAP);
+        assert_eq!(clamped(MTU_PACKET_SIZE, 100), 200.0);
+        assert_eq!(clamped(MTU_PACKET_SIZE, 1400), 1300.0);
+        assert_eq!(clamped(MTU_PACKET_SIZE, 1200), 1200.0);
     }
 
     #[test]
