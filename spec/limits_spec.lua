@@ -57,6 +57,21 @@ describe("Steam's limits, offline too", function()
     assert.are.equal(100, U.GetGlobalConfigValue(Steam.k_ESteamNetworkingConfig_FakePacketLoss_Send))
   end)
 
+  it("converts a value of another type as Steam's SetConfigValue does", function()
+    local U = new().NetworkingUtils
+    local K = function(name) return Steam["k_ESteamNetworkingConfig_" .. name] end
+    assert.is_true(U.SetGlobalConfigValueFloat(K "SendRateMax", 1e6))
+    assert.are.equal(1000000, U.GetGlobalConfigValue(K "SendRateMax"))
+    assert.is_true(U.SetGlobalConfigValueFloat(K "NagleTime", 1500.5))
+    assert.are.equal(1501, U.GetGlobalConfigValue(K "NagleTime"))
+    assert.is_true(U.SetGlobalConfigValueString(K "SendBufferSize", "1048576"))
+    assert.are.equal(1048576, U.GetGlobalConfigValue(K "SendBufferSize"))
+    assert.is_true(U.SetGlobalConfigValueString(K "FakePacketLoss_Recv", "2.5"))
+    assert.are.equal(2.5, U.GetGlobalConfigValue(K "FakePacketLoss_Recv"))
+    assert.is_false(U.SetGlobalConfigValueString(K "SendBufferSize", "lots"))
+    assert.are.equal(1048576, U.GetGlobalConfigValue(K "SendBufferSize"))
+  end)
+
   it("returns k_EResultLimitExceeded after about 512 KiB of small reliable sends, and says which value to raise", function()
     local A, B = new(), new()
     accept_all(B)

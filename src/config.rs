@@ -316,20 +316,29 @@ impl Default for ConfigTable {
 }
 
 impl ConfigTable {
-    /// Sets `key`, clamping as Steam clamps; `false` for a key we do not know or a value of the
-    /// wrong type (a float for an int value, NaN).
+    /// Sets `key` as Steam's `SetConfigValue` does: the value is converted to the key's type
+    /// (see `as_int32`, `as_float`), then clamped to its range. `false` for a key we do not know
+    /// or a value Steam cannot convert (a string that is not a number).
     pub fn set(&mut self, key: i32, value: &ConfigValue) -> bool {
         let Some(i) = SPECS.iter().position(|s| s.key == key) else {
             return false;
         };
         let spec = &SPECS[i];
-        let v = match (value, spec.data_type) {
-            (ConfigValue::Int32(v), data_type::INT32) => *v as f64,
-            (ConfigValue::Int32(v), data_type::FLOAT) => *v as f64,
-            (ConfigValue::Float(v), data_type::FLOAT) if v.is_finite() => *v as f64,
-            _ => return false,
+        let v = match spec.data_type {
+            data_type::INT32 => as_int32(value).map(f64::from),
+            data_type::FLOAT => as_float(value).map(f64::from),
+            _ => None,
         };
-        self.values[i] = v.clamp(spec.min, spec.max);
+        let Some(v) = v else {
+            return false;
+        };
+        // A NaN float lands on the maximum: Steam clamps with std::min(max, v) first, which
+        // returns `max` when the comparison with NaN fails.
+        self.values[i] = if v.is_nan() {
+            spec.max
+        } else {
+            v.clamp(spec.min, spec.max)
+        };
         true
     }
 
@@ -366,6 +375,71 @@ impl ConfigTable {
             ConfigValue::Int32(v as i32)
         })
     }
+}
+
+/// A value for an Int32 key, as GameNetworkingSockets' `AssignConfigValueTyped` makes it: a float
+/// is rounded half up (`floor(v + 0.5)` in single precision) and a string read as `%d`.
+fn as_int32(value: &ConfigValue) -> Option<i32> {
+    match value {
+        ConfigValue::Int32(v) => Some(*v),
+        ConfigValue::Float(v) => {
+            let rounded = (v + 0.5).floor();
+            // C leaves a float outside int32 (or NaN) undefined; on x86 and x64, where Steam
+            // runs, the conversion yields i32::MIN, which the range then clamps to its minimum.
+            Some(if (-2_147_483_648.0..2_147_483_648.0).contains(&rounded) {
+                rounded as i32
+            } else {
+                i32::MIN
+            })
+        }
+        ConfigValue::String(s) => scan_int(s),
+    }
+}
+
+/// A value for a Float key: an int converted, a string read as `%f`.
+fn as_float(value: &ConfigValue) -> Option<f32> {
+    match value {
+        ConfigValue::Int32(v) => Some(*v as f32),
+        ConfigValue::Float(v) => Some(*v),
+        ConfigValue::String(s) => scan_float(s),
+    }
+}
+
+/// `sscanf(s, "%d")`: leading white space, an optional sign, then at least one digit; what
+/// follows is ignored. C leaves an overflow undefined; this saturates.
+fn scan_int(s: &str) -> Option<i32> {
+    let t = s.trim_start_matches(is_c_space);
+    let (negative, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    if end == 0 {
+        return None;
+    }
+    let magnitude = digits[..end]
+        .bytes()
+        .fold(0i64, |n, d| (n * 10 + i64::from(d - b'0')).min(1 << 32));
+    let v = if negative { -magnitude } else { magnitude };
+    Some(v.clamp(i32::MIN.into(), i32::MAX.into()) as i32)
+}
+
+/// `sscanf(s, "%f")`: leading white space, then the longest prefix that reads as a decimal
+/// number (`inf` and `nan` included; C's hexadecimal floats are not); what follows is ignored.
+fn scan_float(s: &str) -> Option<f32> {
+    let t = s.trim_start_matches(is_c_space);
+    let mut ends: Vec<usize> = t.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+    ends.reverse();
+    ends.into_iter()
+        .find_map(|end| t[..end].parse::<f32>().ok())
+}
+
+/// C's `isspace` in the "C" locale.
+fn is_c_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')
 }
 
 /// `k_ESteamNetworkingConfig_<Name>` constants for the `Steam` table.
@@ -505,11 +579,61 @@ mod tests {
         assert_eq!(clamped(MTU_PACKET_SIZE, 1200), 1200.0);
     }
 
-    #[test]
-    fn unknown_keys_and_wrong_types_are_refused() {
+    /// Sets `key` to `value`: what `set` returned and the value then in force.
+    fn set_to(key: i32, value: ConfigValue) -> (bool, f64) {
         let mut t = ConfigTable::default();
-        assert!(!t.set(9999, &ConfigValue::Int32(1)));
-        assert!(!t.set(SEND_BUFFER_SIZE, &ConfigValue::Float(1.5)));
-        assert!(!t.set(FAKE_PACKET_LOSS_SEND, &ConfigValue::Float(f32::NAN)));
+        let ok = t.set(key, &value);
+        (ok, t.get(key))
+    }
+
+    #[test]
+    fn unknown_keys_and_strings_that_are_not_numbers_are_refused() {
+        let default = ConfigTable::default().get(SEND_BUFFER_SIZE);
+        assert_eq!(set_to(9999, ConfigValue::Int32(1)), (false, 0.0));
+        for text in ["", "  ", "abc", "-", "x12", "\u{e9}"] {
+            let s = || ConfigValue::String(text.to_string());
+            assert_eq!(set_to(SEND_BUFFER_SIZE, s()), (false, default), "{text:?}");
+            assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, s()), (false, 0.0), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_float_for_an_int_value_rounds_half_up_as_steam_does() {
+        let f = ConfigValue::Float;
+        assert_eq!(set_to(SEND_RATE_MAX, f(1e6)), (true, 1_000_000.0));
+        assert_eq!(set_to(NAGLE_TIME, f(1500.5)), (true, 1501.0));
+        assert_eq!(set_to(NAGLE_TIME, f(1500.49)), (true, 1500.0));
+        assert_eq!(set_to(FAKE_PACKET_LAG_SEND, f(-0.5)), (true, 0.0));
+        // Outside int32 (and NaN) the x64 conversion gives i32::MIN: the minimum.
+        assert_eq!(set_to(SEND_RATE_MAX, f(1e10)), (true, 1024.0));
+        assert_eq!(set_to(SEND_RATE_MAX, f(f32::NAN)), (true, 1024.0));
+    }
+
+    #[test]
+    fn a_string_is_read_as_scanf_reads_it() {
+        let s = |t: &str| ConfigValue::String(t.to_string());
+        assert_eq!(set_to(NAGLE_TIME, s("1234")), (true, 1234.0));
+        assert_eq!(set_to(NAGLE_TIME, s(" \t+777ms")), (true, 777.0));
+        assert_eq!(set_to(NAGLE_TIME, s("12.9")), (true, 12.0));
+        assert_eq!(set_to(NAGLE_TIME, s("-5")), (true, 0.0));
+        assert_eq!(
+            set_to(TIMEOUT_INITIAL, s("99999999999999")),
+            (true, INT_MAX)
+        );
+        assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, s("12.5%")), (true, 12.5));
+        assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, s("1e1")), (true, 10.0));
+        assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, s("inf")), (true, 100.0));
+    }
+
+    #[test]
+    fn an_int_for_a_float_value_converts_and_a_nan_float_lands_on_the_maximum() {
+        assert_eq!(
+            set_to(FAKE_PACKET_LOSS_SEND, ConfigValue::Int32(7)),
+            (true, 7.0)
+        );
+        let nan = ConfigValue::Float(f32::NAN);
+        assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, nan), (true, 100.0));
+        let below = ConfigValue::Float(f32::NEG_INFINITY);
+        assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, below), (true, 0.0));
     }
 }

@@ -264,19 +264,20 @@ fn read_netsim(
                     .map(|s| s.key)
             })
             .ok_or_else(|| a.bad(i, format!("opts.netsim: unknown setting '{name}'")))?;
-        let number = match v {
-            Value::Integer(n) => n as f64,
-            Value::Number(n) if n.is_finite() => n,
+        // Passed on as SetGlobalConfigValueInt32/Float would, and converted to the value's
+        // type the way Steam converts them.
+        let (number, value) = match v {
+            Value::Integer(n) => (
+                n as f64,
+                ConfigValue::Int32(n.clamp(i32::MIN.into(), i32::MAX.into()) as i32),
+            ),
+            Value::Number(n) if n.is_finite() => (n, ConfigValue::Float(n as f32)),
             other => return Err(bad_field(a, i, &format!("netsim.{name}"), "number", &other)),
         };
         if name == "jitter" {
             config_out.extend(jitter_settings(number));
             continue;
         }
-        let value = match config::spec(key).map(|s| s.data_type) {
-            Some(config::data_type::FLOAT) => ConfigValue::Float(number as f32),
-            _ => ConfigValue::Int32(number.clamp(i32::MIN as f64, i32::MAX as f64) as i32),
-        };
         match shorthand {
             Some(_) => config_out.push((key, value)),
             None => by_name.push((key, value)),
