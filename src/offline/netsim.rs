@@ -1,5 +1,5 @@
-//! Network simulation for tests and demos: loss, duplication, reordering, latency and jitter,
-//! driven by Steam's `FakePacket*` configuration values (which `opts.netsim` also sets), applied
+//! Network simulation for tests and demos: a rate limit, loss, duplication, reordering, latency
+//! and jitter, driven by Steam's `FakePacket*` configuration values (which `opts.netsim` also sets), applied
 //! in the order and with the distributions GameNetworkingSockets uses for them.
 //! Deterministic for a given seed and sequence of calls.
 
@@ -33,6 +33,8 @@ struct Keys {
     jitter_avg: i32,
     jitter_max: i32,
     jitter_pct: i32,
+    rate: i32,
+    burst: i32,
 }
 
 const SEND: Keys = Keys {
@@ -43,6 +45,8 @@ const SEND: Keys = Keys {
     jitter_avg: config::FAKE_PACKET_JITTER_SEND_AVG,
     jitter_max: config::FAKE_PACKET_JITTER_SEND_MAX,
     jitter_pct: config::FAKE_PACKET_JITTER_SEND_PCT,
+    rate: config::FAKE_RATE_LIMIT_SEND_RATE,
+    burst: config::FAKE_RATE_LIMIT_SEND_BURST,
 };
 const RECV: Keys = Keys {
     loss: config::FAKE_PACKET_LOSS_RECV,
@@ -52,6 +56,8 @@ const RECV: Keys = Keys {
     jitter_avg: config::FAKE_PACKET_JITTER_RECV_AVG,
     jitter_max: config::FAKE_PACKET_JITTER_RECV_MAX,
     jitter_pct: config::FAKE_PACKET_JITTER_RECV_PCT,
+    rate: config::FAKE_RATE_LIMIT_RECV_RATE,
+    burst: config::FAKE_RATE_LIMIT_RECV_BURST,
 };
 
 /// What one direction remembers between datagrams.
@@ -60,6 +66,33 @@ struct DirectionState {
     /// While a clump of jittered datagrams is held, the earliest the next may fall due: jitter
     /// delays and clumps datagrams but, as on Steam, never reorders them.
     min_next_jittered: Option<Instant>,
+    rate_limit: Option<TokenBucket>,
+}
+
+/// Steam's fake rate limit (`FakeRateLimit_*_Rate` bytes/s, `_Burst` bytes): a datagram that
+/// finds the bucket empty is dropped; one that finds any token passes and spends its size, so
+/// the bucket may go below zero. As on Steam the bucket is refilled only when found empty, with
+/// everything earned since the last refill, up to the burst. (Steam's starts with 2 GiB of
+/// tokens, so its limit bites only after that much; this one starts full at the burst.)
+struct TokenBucket {
+    tokens: f64,
+    refilled: Instant,
+}
+
+impl TokenBucket {
+    /// Whether a datagram of `len` bytes passes at `now`.
+    fn admit(&mut self, now: Instant, rate: f64, burst: f64, len: usize) -> bool {
+        if self.tokens <= 0.0 {
+            let earned = now.saturating_duration_since(self.refilled).as_secs_f64() * rate;
+            self.tokens = (self.tokens + earned).min(burst);
+            self.refilled = now;
+            if self.tokens <= 0.0 {
+                return false;
+            }
+        }
+        self.tokens -= len as f64;
+        true
+    }
 }
 
 pub struct Netsim {
@@ -101,6 +134,8 @@ impl Netsim {
                     k.jitter_avg,
                     k.jitter_max,
                     k.jitter_pct,
+                    k.rate,
+                    k.burst,
                 ]
             })
             .all(|key| config.get(key) == defaults.get(key))
@@ -119,6 +154,19 @@ impl Netsim {
             Direction::Send => (&SEND, &mut self.send),
             Direction::Recv => (&RECV, &mut self.recv),
         };
+        let rate = config.get(k.rate);
+        if rate > 0.0 {
+            let burst = config.get(k.burst);
+            let bucket = state.rate_limit.get_or_insert(TokenBucket {
+                tokens: burst,
+                refilled: now,
+            });
+            if !bucket.admit(now, rate, burst, payload.len()) {
+                return;
+            }
+        } else {
+            state.rate_limit = None;
+        }
         if self.rng.percent(config.get(k.loss)) {
             return;
         }
@@ -315,5 +363,75 @@ mod tests {
                 .map(|(_, p)| u32::from_le_bytes(p[..4].try_into().unwrap()))
                 .collect();
         assert_eq!(got, (0..1000).collect::<Vec<_>>());
+    }
+
+    fn rate_limit(dir: Direction, rate: i32, burst: i32) -> ConfigTable {
+        let (rate_key, burst_key) = match dir {
+            Direction::Send => (
+                config::FAKE_RATE_LIMIT_SEND_RATE,
+                config::FAKE_RATE_LIMIT_SEND_BURST,
+            ),
+            Direction::Recv => (
+                config::FAKE_RATE_LIMIT_RECV_RATE,
+                config::FAKE_RATE_LIMIT_RECV_BURST,
+            ),
+        };
+        let mut cfg = ConfigTable::default();
+        assert!(cfg.set(rate_key, &ConfigValue::Int32(rate)));
+        assert!(cfg.set(burst_key, &ConfigValue::Int32(burst)));
+        cfg
+    }
+
+    /// Bytes that pass when 1 000-byte datagrams are offered at 1 MB/s for ten seconds.
+    fn passed_of_a_megabyte_a_second(cfg: &ConfigTable, dir: Direction) -> usize {
+        let mut n = Netsim::new(4);
+        let t0 = Instant::now();
+        for i in 0..10_000u64 {
+            n.push(
+                t0 + Duration::from_millis(i),
+                cfg,
+                dir,
+                addr(),
+                vec![0; 1000],
+            );
+        }
+        std::iter::from_fn(|| n.poll(t0 + Duration::from_secs(11), dir))
+            .map(|(_, p)| p.len())
+            .sum()
+    }
+
+    #[test]
+    fn the_fake_rate_limit_drops_what_exceeds_its_rate_after_the_burst() {
+        for dir in [Direction::Send, Direction::Recv] {
+            let cfg = rate_limit(dir, 100_000, 16_384);
+            assert!(!Netsim::is_idle(&cfg));
+            // Ten seconds at 100 000 B/s, plus the burst, plus at most one datagram per refill.
+            let passed = passed_of_a_megabyte_a_second(&cfg, dir);
+            assert!(
+                (1_010_000..1_070_000).contains(&passed),
+                "{dir:?}: {passed} bytes passed"
+            );
+        }
+        let unlimited = rate_limit(Direction::Send, 0, 16_384);
+        let all = passed_of_a_megabyte_a_second(&unlimited, Direction::Send);
+        assert_eq!(all, 10_000_000);
+        // The other direction is not limited.
+        let send_only = rate_limit(Direction::Send, 100_000, 16_384);
+        let recv = passed_of_a_megabyte_a_second(&send_only, Direction::Recv);
+        assert_eq!(recv, 10_000_000);
+    }
+
+    #[test]
+    fn rate_limit_values_are_steams_globals() {
+        for key in config::FAKE_RATE_LIMIT_SEND_RATE..=config::FAKE_RATE_LIMIT_RECV_BURST {
+            assert_eq!(config::spec(key).unwrap().scope, config::scope::GLOBAL);
+        }
+        let cfg = rate_limit(Direction::Send, i32::MAX, i32::MAX);
+        assert_eq!(cfg.get(config::FAKE_RATE_LIMIT_SEND_RATE), 1_073_741_824.0);
+        assert_eq!(cfg.get(config::FAKE_RATE_LIMIT_SEND_BURST), 1_048_576.0);
+        assert_eq!(
+            ConfigTable::default().get(config::FAKE_RATE_LIMIT_RECV_BURST),
+            16_384.0
+        );
     }
 }
