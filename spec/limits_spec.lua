@@ -183,6 +183,18 @@ describe("Steam's limits, offline too", function()
     assert.are.equal("steamid:76561197960265998", failed.m_identityRemote:ToString())
   end)
 
+  it("reports the relay network as current offline, in luasteam's two return values", function()
+    local U = new().NetworkingUtils
+    local avail, details = U.GetRelayNetworkStatus()
+    assert.are.equal(100, Steam.k_ESteamNetworkingAvailability_Current)
+    assert.are.equal(-102, Steam.k_ESteamNetworkingAvailability_CannotTry)
+    assert.are.equal(Steam.k_ESteamNetworkingAvailability_Current, avail)
+    assert.are.same({
+      m_eAvail = avail, m_bPingMeasurementInProgress = 0, m_eAvailNetworkConfig = avail, m_eAvailAnyRelay = avail,
+      m_debugMsg = "",
+    }, details)
+  end)
+
   it("reports GetLocalTimestamp in microseconds on the clock of m_usecTimeReceived", function()
     local A, B = new(), new()
     accept_all(B)
