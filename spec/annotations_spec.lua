@@ -201,6 +201,9 @@ describe("LuaLS annotations (" .. META .. ")", function()
         classes.SteamNetConnectionRealTimeStatus_t)
       assert_same_names("steam_messages.Stats", set_of(table.concat(keys(A.Extra.GetStats()), " "), "%S+"),
         classes["steam_messages.Stats"])
+      local _, relay = A.NetworkingUtils.GetRelayNetworkStatus()
+      assert_same_names("SteamRelayNetworkStatus_t", set_of(table.concat(keys(relay), " "), "%S+"),
+        classes.SteamRelayNetworkStatus_t)
     end)
   end)
 

@@ -57,6 +57,21 @@ describe("Steam's limits, offline too", function()
     assert.are.equal(100, U.GetGlobalConfigValue(Steam.k_ESteamNetworkingConfig_FakePacketLoss_Send))
   end)
 
+  it("converts a value of another type as Steam's SetConfigValue does", function()
+    local U = new().NetworkingUtils
+    local K = function(name) return Steam["k_ESteamNetworkingConfig_" .. name] end
+    assert.is_true(U.SetGlobalConfigValueFloat(K "SendRateMax", 1e6))
+    assert.are.equal(1000000, U.GetGlobalConfigValue(K "SendRateMax"))
+    assert.is_true(U.SetGlobalConfigValueFloat(K "NagleTime", 1500.5))
+    assert.are.equal(1501, U.GetGlobalConfigValue(K "NagleTime"))
+    assert.is_true(U.SetGlobalConfigValueString(K "SendBufferSize", "1048576"))
+    assert.are.equal(1048576, U.GetGlobalConfigValue(K "SendBufferSize"))
+    assert.is_true(U.SetGlobalConfigValueString(K "FakePacketLoss_Recv", "2.5"))
+    assert.are.equal(2.5, U.GetGlobalConfigValue(K "FakePacketLoss_Recv"))
+    assert.is_false(U.SetGlobalConfigValueString(K "SendBufferSize", "lots"))
+    assert.are.equal(1048576, U.GetGlobalConfigValue(K "SendBufferSize"))
+  end)
+
   it("returns k_EResultLimitExceeded after about 512 KiB of small reliable sends, and says which value to raise", function()
     local A, B = new(), new()
     accept_all(B)
@@ -129,6 +144,21 @@ describe("Steam's limits, offline too", function()
       (A.NetworkingMessages.GetSessionConnectionInfo(idB)))
   end)
 
+  it("reads Steam's jitter defaults, and opts.netsim.jitter jitters every datagram by that average", function()
+    local K = function(name) return Steam["k_ESteamNetworkingConfig_FakePacketJitter_" .. name] end
+    local U = new().NetworkingUtils
+    assert.are.same({ 0, 100, 75 }, { U.GetGlobalConfigValue(K "Send_Avg"), U.GetGlobalConfigValue(K "Send_Max"),
+      U.GetGlobalConfigValue(K "Send_Pct") })
+    local _, data_type, scope = U.GetConfigValueInfo(K "Send_Avg")
+    assert.are.same({ Steam.k_ESteamNetworkingConfig_Float, Steam.k_ESteamNetworkingConfig_Global }, { data_type, scope })
+    U = new({ netsim = { jitter = 30 } }).NetworkingUtils
+    assert.are.same({ 30, 300, 100 }, { U.GetGlobalConfigValue(K "Send_Avg"), U.GetGlobalConfigValue(K "Send_Max"),
+      U.GetGlobalConfigValue(K "Send_Pct") })
+    -- A config name given beside the shorthand wins, whatever order the table iterates in.
+    U = new({ netsim = { jitter = 30, FakePacketJitter_Send_Max = 50 } }).NetworkingUtils
+    assert.are.equal(50, U.GetGlobalConfigValue(K "Send_Max"))
+  end)
+
   it("calls luasteam-style global callbacks besides the On* hooks", function()
     local A, B = new(), new()
     local seen = {}
@@ -151,6 +181,18 @@ describe("Steam's limits, offline too", function()
     A.NetworkingMessages.SendMessageToUser(nobody, "x", 1, RELIABLE, 0)
     assert.is_true(pump({ A }, function() return failed ~= nil end, 10))
     assert.are.equal("steamid:76561197960265998", failed.m_identityRemote:ToString())
+  end)
+
+  it("reports the relay network as current offline, in luasteam's two return values", function()
+    local U = new().NetworkingUtils
+    local avail, details = U.GetRelayNetworkStatus()
+    assert.are.equal(100, Steam.k_ESteamNetworkingAvailability_Current)
+    assert.are.equal(-102, Steam.k_ESteamNetworkingAvailability_CannotTry)
+    assert.are.equal(Steam.k_ESteamNetworkingAvailability_Current, avail)
+    assert.are.same({
+      m_eAvail = avail, m_bPingMeasurementInProgress = 0, m_eAvailNetworkConfig = avail, m_eAvailAnyRelay = avail,
+      m_debugMsg = "",
+    }, details)
   end)
 
   it("reports GetLocalTimestamp in microseconds on the clock of m_usecTimeReceived", function()

@@ -93,6 +93,32 @@ pub mod debug_output {
     pub const EVERYTHING: i32 = 8;
 }
 
+/// `ESteamNetworkingAvailability`: what `GetRelayNetworkStatus` reports.
+pub mod availability {
+    pub const CANNOT_TRY: i32 = -102;
+    pub const FAILED: i32 = -101;
+    pub const PREVIOUSLY: i32 = -100;
+    pub const RETRYING: i32 = -10;
+    pub const UNKNOWN: i32 = 0;
+    pub const NEVER_TRIED: i32 = 1;
+    pub const WAITING: i32 = 2;
+    pub const ATTEMPTING: i32 = 3;
+    pub const CURRENT: i32 = 100;
+
+    /// Each value by its name after `k_ESteamNetworkingAvailability_`.
+    pub const NAMES: &[(&str, i32)] = &[
+        ("CannotTry", CANNOT_TRY),
+        ("Failed", FAILED),
+        ("Previously", PREVIOUSLY),
+        ("Retrying", RETRYING),
+        ("Unknown", UNKNOWN),
+        ("NeverTried", NEVER_TRIED),
+        ("Waiting", WAITING),
+        ("Attempting", ATTEMPTING),
+        ("Current", CURRENT),
+    ];
+}
+
 /// `k_cbMaxSteamNetworkingSocketsMessageSizeSend`: the largest message a send takes.
 pub const MAX_MESSAGE_SIZE_SEND: usize = 512 * 1024;
 
@@ -333,6 +359,11 @@ pub fn lua_constants() -> Vec<(String, i64)> {
     .iter()
     .map(|(n, v)| (n.to_string(), *v))
     .collect();
+    all.extend(
+        availability::NAMES
+            .iter()
+            .map(|(n, v)| (format!("k_ESteamNetworkingAvailability_{n}"), *v as i64)),
+    );
     all.extend(crate::config::lua_constants());
     all
 }

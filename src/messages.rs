@@ -3,6 +3,7 @@
 //! tell the backends apart except by `GetBackend()`.
 
 use crate::config::ConfigValue;
+use crate::constants::availability;
 use crate::identity::Identity;
 
 /// A received message (`SteamNetworkingMessage_t`), owned until the caller releases it.
@@ -37,6 +38,29 @@ pub struct ConnectionInfo {
     pub end_debug: String,
     pub connection_description: String,
     pub flags: i32,
+}
+
+/// `SteamRelayNetworkStatus_t`: what `GetRelayNetworkStatus` returns (its summary is `avail`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelayNetworkStatus {
+    pub avail: i32,
+    pub ping_measurement_in_progress: i32,
+    pub avail_network_config: i32,
+    pub avail_any_relay: i32,
+    pub debug_msg: String,
+}
+
+impl RelayNetworkStatus {
+    /// Every part `avail`, nothing measuring, no message.
+    pub fn all(avail: i32) -> RelayNetworkStatus {
+        RelayNetworkStatus {
+            avail,
+            ping_measurement_in_progress: 0,
+            avail_network_config: avail,
+            avail_any_relay: avail,
+            debug_msg: String::new(),
+        }
+    }
 }
 
 /// `SteamNetConnectionRealTimeStatus_t`.
@@ -122,10 +146,9 @@ pub trait Backend {
 
     /// `ISteamNetworkingUtils::InitRelayNetworkAccess`; nothing to do offline.
     fn init_relay_network_access(&mut self) {}
-    /// `GetRelayNetworkStatus`: an `ESteamNetworkingAvailability`; offline needs no relay, so
-    /// it is always `k_ESteamNetworkingAvailability_Current` (100).
-    fn relay_network_status(&mut self) -> i32 {
-        100
+    /// `GetRelayNetworkStatus`; offline needs no relay, so everything is current.
+    fn relay_network_status(&mut self) -> RelayNetworkStatus {
+        RelayNetworkStatus::all(availability::CURRENT)
     }
 
     /// `Steam.Extra.GetStats`: the backend's counters by name (offline: datagrams, drops,

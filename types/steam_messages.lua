@@ -110,6 +110,14 @@ function SteamNetworkingMessage_t:GetIdentityPeer() end
 ---@field m_szConnectionDescription string
 ---@field m_nFlags integer
 
+---The details GetRelayNetworkStatus returns (offline: everything Current).
+---@class SteamRelayNetworkStatus_t
+---@field m_eAvail integer k_ESteamNetworkingAvailability_*
+---@field m_bPingMeasurementInProgress integer nonzero while pings to relays are measured
+---@field m_eAvailNetworkConfig integer k_ESteamNetworkingAvailability_*
+---@field m_eAvailAnyRelay integer k_ESteamNetworkingAvailability_*
+---@field m_debugMsg string
+
 ---`status` of GetSessionConnectionInfo (SteamNetConnectionRealTimeStatus_t).
 ---@class SteamNetConnectionRealTimeStatus_t
 ---@field m_eState integer k_ESteamNetworkingConnectionState_*
@@ -184,7 +192,7 @@ function SteamNetworkingMessage_t:GetIdentityPeer() end
 ---@field duplicate? number percent duplicated
 ---@field reorder? number percent reordered
 ---@field latency? number ms added
----@field jitter? number ms of average jitter
+---@field jitter? number ms of average jitter, on every datagram (sets FakePacketJitter_Send_Avg, _Pct = 100, _Max = 10x)
 ---@field [string] number
 
 ---Steam.NetworkingMessages / Steam.GameServerNetworkingMessages (ISteamNetworkingMessages).
@@ -263,7 +271,8 @@ function NetworkingUtils.SetGlobalCallback_MessagesSessionFailed(fn) end
 ---@param fn? fun(level: integer, text: string)
 function NetworkingUtils.SetDebugOutputFunction(level, fn) end
 function NetworkingUtils.InitRelayNetworkAccess() end
----@return integer availability an ESteamNetworkingAvailability value (100 = current; offline always 100)
+---@return integer availability a k_ESteamNetworkingAvailability_* value (offline always Current, 100)
+---@return SteamRelayNetworkStatus_t details
 function NetworkingUtils.GetRelayNetworkStatus() end
 ---@return integer usec local timestamp, microseconds
 function NetworkingUtils.GetLocalTimestamp() end
@@ -394,6 +403,17 @@ Constants.k_ESteamNetworkingSocketsDebugOutputType_Msg = 5
 Constants.k_ESteamNetworkingSocketsDebugOutputType_Verbose = 6
 Constants.k_ESteamNetworkingSocketsDebugOutputType_Debug = 7
 Constants.k_ESteamNetworkingSocketsDebugOutputType_Everything = 8
+
+-- Relay network availability (NetworkingUtils.GetRelayNetworkStatus).
+Constants.k_ESteamNetworkingAvailability_CannotTry = -102
+Constants.k_ESteamNetworkingAvailability_Failed = -101
+Constants.k_ESteamNetworkingAvailability_Previously = -100
+Constants.k_ESteamNetworkingAvailability_Retrying = -10
+Constants.k_ESteamNetworkingAvailability_Unknown = 0
+Constants.k_ESteamNetworkingAvailability_NeverTried = 1
+Constants.k_ESteamNetworkingAvailability_Waiting = 2
+Constants.k_ESteamNetworkingAvailability_Attempting = 3
+Constants.k_ESteamNetworkingAvailability_Current = 100
 
 -- Configuration values, data types and scopes (NetworkingUtils).
 Constants.k_ESteamNetworkingConfig_Invalid = 0

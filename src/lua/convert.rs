@@ -1,8 +1,8 @@
 //! Plain Rust values to the Lua tables luasteam hands out (`SteamNetConnectionInfo_t`,
-//! `SteamNetConnectionRealTimeStatus_t`, the two callback structs).
+//! `SteamNetConnectionRealTimeStatus_t`, `SteamRelayNetworkStatus_t`, the two callback structs).
 
 use super::identity;
-use crate::messages::{ConnectionInfo, Event, RealTimeStatus};
+use crate::messages::{ConnectionInfo, Event, RealTimeStatus, RelayNetworkStatus};
 use mlua::{Lua, Table};
 
 pub fn info_table(lua: &Lua, info: &ConnectionInfo) -> mlua::Result<Table> {
@@ -43,6 +43,19 @@ pub fn status_table(lua: &Lua, s: &RealTimeStatus) -> mlua::Result<Table> {
     t.set("m_cbSentUnackedReliable", s.sent_unacked_reliable)?;
     t.set("m_usecQueueTime", s.usec_queue_time)?;
     t.set("m_usecMaxJitter", s.usec_max_jitter)?;
+    Ok(t)
+}
+
+pub fn relay_status_table(lua: &Lua, s: &RelayNetworkStatus) -> mlua::Result<Table> {
+    let t = lua.create_table()?;
+    t.set("m_eAvail", s.avail)?;
+    t.set(
+        "m_bPingMeasurementInProgress",
+        s.ping_measurement_in_progress,
+    )?;
+    t.set("m_eAvailNetworkConfig", s.avail_network_config)?;
+    t.set("m_eAvailAnyRelay", s.avail_any_relay)?;
+    t.set("m_debugMsg", s.debug_msg.as_str())?;
     Ok(t)
 }
 

@@ -49,7 +49,8 @@ fn parse_peer(text: &str) -> Option<SocketAddr> {
     text.trim().to_socket_addrs().ok()?.next()
 }
 
-/// The netsim shorthands, each a `_Send` fake-network value.
+/// The netsim shorthands, each a `_Send` fake-network value (`jitter` sets three: see
+/// `jitter_settings`).
 const NETSIM_KEYS: &[(&str, i32)] = &[
     ("loss", config::FAKE_PACKET_LOSS_SEND),
     ("duplicate", config::FAKE_PACKET_DUP_SEND),
@@ -57,6 +58,27 @@ const NETSIM_KEYS: &[(&str, i32)] = &[
     ("latency", config::FAKE_PACKET_LAG_SEND),
     ("jitter", config::FAKE_PACKET_JITTER_SEND_AVG),
 ];
+
+/// `jitter = ms`: every datagram sent gets Steam's exponential jitter averaging `ms`. Steam's
+/// defaults jitter only 75 % of datagrams and cap the delay at 100 ms, which would not average
+/// `ms`, so the shorthand jitters all of them and caps at ten times the average (a share of
+/// e^-10 is cut), within Steam's 100..5000 ms.
+fn jitter_settings(avg_ms: f64) -> [(i32, ConfigValue); 3] {
+    [
+        (
+            config::FAKE_PACKET_JITTER_SEND_AVG,
+            ConfigValue::Float(avg_ms as f32),
+        ),
+        (
+            config::FAKE_PACKET_JITTER_SEND_PCT,
+            ConfigValue::Float(100.0),
+        ),
+        (
+            config::FAKE_PACKET_JITTER_SEND_MAX,
+            ConfigValue::Float((avg_ms * 10.0).clamp(100.0, 5000.0) as f32),
+        ),
+    ]
+}
 
 /// Reads options from argument `i` (a table or nil) over the environment's defaults.
 pub fn read(a: &Args, i: usize, default_backend: BackendChoice) -> Ret<InitOptions> {
@@ -221,16 +243,20 @@ fn read_netsim(
     sim: &Table,
     config_out: &mut Vec<(i32, ConfigValue)>,
 ) -> Ret<()> {
+    // Shorthands go first, so a config name given beside one (`FakePacketJitter_Send_Max`
+    // with `jitter`) wins whatever order the table iterates in.
+    let mut by_name = Vec::new();
     for pair in sim.pairs::<Value, Value>() {
         let (k, v) = pair?;
         let name = match &k {
             Value::String(s) => s.to_string_lossy(),
             other => return Err(bad_field(a, i, "netsim key", "string", other)),
         };
-        let key = NETSIM_KEYS
+        let shorthand = NETSIM_KEYS
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, k)| *k)
+            .map(|(_, k)| *k);
+        let key = shorthand
             .or_else(|| {
                 config::SPECS
                     .iter()
@@ -238,16 +264,25 @@ fn read_netsim(
                     .map(|s| s.key)
             })
             .ok_or_else(|| a.bad(i, format!("opts.netsim: unknown setting '{name}'")))?;
-        let number = match v {
-            Value::Integer(n) => n as f64,
-            Value::Number(n) if n.is_finite() => n,
+        // Passed on as SetGlobalConfigValueInt32/Float would, and converted to the value's
+        // type the way Steam converts them.
+        let (number, value) = match v {
+            Value::Integer(n) => (
+                n as f64,
+                ConfigValue::Int32(n.clamp(i32::MIN.into(), i32::MAX.into()) as i32),
+            ),
+            Value::Number(n) if n.is_finite() => (n, ConfigValue::Float(n as f32)),
             other => return Err(bad_field(a, i, &format!("netsim.{name}"), "number", &other)),
         };
-        let value = match config::spec(key).map(|s| s.data_type) {
-            Some(config::data_type::FLOAT) => ConfigValue::Float(number as f32),
-            _ => ConfigValue::Int32(number.clamp(i32::MIN as f64, i32::MAX as f64) as i32),
-        };
-        config_out.push((key, value));
+        if name == "jitter" {
+            config_out.extend(jitter_settings(number));
+            continue;
+        }
+        match shorthand {
+            Some(_) => config_out.push((key, value)),
+            None => by_name.push((key, value)),
+        }
     }
+    config_out.extend(by_name);
     Ok(())
 }

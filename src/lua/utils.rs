@@ -1,6 +1,7 @@
 //! `Steam.NetworkingUtils`: luasteam's configuration and utility calls, on one backend.
 
 use super::callbacks::{DebugOutput, GlobalCallbacks};
+use super::convert;
 use super::edge::{export, Args, Arity, Ret};
 use super::slot::Slot;
 use crate::config::{self, ConfigValue};
@@ -136,8 +137,10 @@ pub fn networking_utils(
     let s = slot.clone();
     t.set(
         "GetRelayNetworkStatus",
-        export(lua, "GetRelayNetworkStatus", Arity::One, move |_, a| {
-            s.with(a, |b| b.relay_network_status())
+        export(lua, "GetRelayNetworkStatus", Arity::Two, move |lua, a| {
+            // luasteam's shape: the summary, then the SteamRelayNetworkStatus_t.
+            let status = s.with(a, |b| b.relay_network_status())?;
+            Ok((status.avail, convert::relay_status_table(lua, &status)?))
         })?,
     )?;
     let s = slot.clone();

@@ -1,7 +1,9 @@
 //! `src/constants.rs` (and the identity kinds) against `steamworks-sys`, which carries the
 //! Steamworks SDK headers' values: the Lua API promises the SDK's numbers.
 
-use crate::constants::{debug_output, end, result, send, state, MAX_MESSAGE_SIZE_SEND};
+use crate::constants::{
+    availability, debug_output, end, result, send, state, MAX_MESSAGE_SIZE_SEND,
+};
 use crate::identity::{kind, MAX_GENERIC_BYTES, MAX_GENERIC_STRING};
 use steamworks::sys;
 
@@ -236,6 +238,26 @@ fn identity_kinds_and_limits_are_the_sdks() {
         MAX_GENERIC_BYTES,
         sys::SteamNetworkingIdentity_k_cbMaxGenericBytes as usize
     );
+}
+
+#[test]
+fn availability_values_are_the_sdks() {
+    use sys::ESteamNetworkingAvailability as A;
+    let sdk = [
+        ("CannotTry", A::k_ESteamNetworkingAvailability_CannotTry),
+        ("Failed", A::k_ESteamNetworkingAvailability_Failed),
+        ("Previously", A::k_ESteamNetworkingAvailability_Previously),
+        ("Retrying", A::k_ESteamNetworkingAvailability_Retrying),
+        ("Unknown", A::k_ESteamNetworkingAvailability_Unknown),
+        ("NeverTried", A::k_ESteamNetworkingAvailability_NeverTried),
+        ("Waiting", A::k_ESteamNetworkingAvailability_Waiting),
+        ("Attempting", A::k_ESteamNetworkingAvailability_Attempting),
+        ("Current", A::k_ESteamNetworkingAvailability_Current),
+    ];
+    assert_eq!(availability::NAMES.len(), sdk.len());
+    for ((name, ours), (sdk_name, value)) in availability::NAMES.iter().zip(sdk) {
+        assert_eq!((*name, *ours), (sdk_name, value as i32));
+    }
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! lacks must not become a Rust enum value. Enum fields are read as `i32`.
 
 use crate::identity::{Identity, MAX_GENERIC_BYTES, MAX_GENERIC_STRING};
-use crate::messages::{ConnectionInfo, Message, RealTimeStatus};
+use crate::messages::{ConnectionInfo, Message, RealTimeStatus, RelayNetworkStatus};
 use std::ffi::c_char;
 use std::net::{Ipv6Addr, SocketAddr};
 use std::ptr::addr_of;
@@ -177,6 +177,30 @@ pub(crate) unsafe fn connection_info_from_sdk(
                 .read_unaligned(),
         ),
         flags: addr_of!((*p).m_nFlags).read_unaligned(),
+    }
+}
+
+/// Reads a `SteamRelayNetworkStatus_t` Steam wrote.
+///
+/// # Safety
+/// `p` points to a readable `SteamRelayNetworkStatus_t`.
+pub(crate) unsafe fn relay_network_status_from_sdk(
+    p: *const sys::SteamRelayNetworkStatus_t,
+) -> RelayNetworkStatus {
+    RelayNetworkStatus {
+        avail: addr_of!((*p).m_eAvail).cast::<i32>().read_unaligned(),
+        ping_measurement_in_progress: addr_of!((*p).m_bPingMeasurementInProgress).read_unaligned(),
+        avail_network_config: addr_of!((*p).m_eAvailNetworkConfig)
+            .cast::<i32>()
+            .read_unaligned(),
+        avail_any_relay: addr_of!((*p).m_eAvailAnyRelay)
+            .cast::<i32>()
+            .read_unaligned(),
+        debug_msg: c_text(
+            &addr_of!((*p).m_debugMsg)
+                .cast::<[u8; 256]>()
+                .read_unaligned(),
+        ),
     }
 }
 

@@ -14,11 +14,13 @@ mod debug_output;
 mod ffi;
 
 use crate::config::{data_type, scope, ConfigValue};
-use crate::constants::{result, state};
+use crate::constants::{availability, result, state};
 use crate::identity::Identity;
-use crate::messages::{Backend, DebugLine, Event, Message, SessionInfo};
+use crate::messages::{Backend, DebugLine, Event, Message, RelayNetworkStatus, SessionInfo};
 use callbacks::EventQueue;
-use convert::{connection_info_from_sdk, identity_to_sdk, message_from_sdk};
+use convert::{
+    connection_info_from_sdk, identity_to_sdk, message_from_sdk, relay_network_status_from_sdk,
+};
 use std::collections::HashSet;
 use std::ffi::CString;
 use std::mem::MaybeUninit;
@@ -444,17 +446,23 @@ impl Backend for SteamBackend {
         }
     }
 
-    fn relay_network_status(&mut self) -> i32 {
-        match &self.live {
-            // SAFETY: live interface; the details pointer may be null.
-            Some(live) => unsafe {
-                ffi::SteamAPI_ISteamNetworkingUtils_GetRelayNetworkStatus(
-                    live.utils,
-                    ptr::null_mut(),
-                )
-            },
-            // k_ESteamNetworkingAvailability_Unknown: nothing to ask after shutdown.
-            None => 0,
+    fn relay_network_status(&mut self) -> RelayNetworkStatus {
+        let Some(live) = &self.live else {
+            // Nothing to ask after shutdown.
+            return RelayNetworkStatus::all(availability::UNKNOWN);
+        };
+        let mut details = MaybeUninit::<sys::SteamRelayNetworkStatus_t>::zeroed();
+        // SAFETY: live interface; `details` is a writable struct of the SDK's layout, read
+        // only after Steam filled it in.
+        unsafe {
+            let avail = ffi::SteamAPI_ISteamNetworkingUtils_GetRelayNetworkStatus(
+                live.utils,
+                details.as_mut_ptr(),
+            );
+            RelayNetworkStatus {
+                avail,
+                ..relay_network_status_from_sdk(details.as_ptr())
+            }
         }
     }
 

@@ -63,10 +63,7 @@ impl Limits {
                 .min(crate::constants::MAX_MESSAGE_SIZE_SEND),
             timeout_initial: ms(config::TIMEOUT_INITIAL),
             timeout_connected: ms(config::TIMEOUT_CONNECTED),
-            rate: c
-                .get(config::SEND_RATE_MAX)
-                .max(c.get(config::SEND_RATE_MIN))
-                .max(1024.0),
+            rate: c.send_rate(),
         }
     }
 

@@ -194,6 +194,17 @@ impl Pair {
         assert_eq!(got.len(), 1);
     }
 
+    /// Bytes per second `a` put on the wire from `start` until now.
+    fn a_send_rate_since(&self, start: Instant) -> f64 {
+        let bytes: usize = self
+            .log
+            .iter()
+            .filter(|(t, f, _)| *t >= start && *f == self.a_addr)
+            .map(|e| e.2)
+            .sum();
+        bytes as f64 / (self.now - start).as_secs_f64()
+    }
+
     fn state_a(&self) -> i32 {
         self.a
             .session_info(self.now, &Identity::SteamId(id_b()))
@@ -583,20 +594,39 @@ fn pacing_holds_the_configured_send_rate() {
             while p.send_ab(&chunk, send::RELIABLE, 0) == result::OK {}
             p.drive_for(Duration::from_millis(10));
         }
-        let secs = (p.now - start).as_secs_f64();
-        let from_a = p.a_addr;
-        let bytes: usize = p
-            .log
-            .iter()
-            .filter(|(t, f, _)| *t >= start && *f == from_a)
-            .map(|e| e.2)
-            .sum();
-        let measured = bytes as f64 / secs;
+        let measured = p.a_send_rate_since(start);
         assert!(
             (measured / rate as f64 - 1.0).abs() < 0.05,
             "rate {rate}: measured {measured:.0} B/s"
         );
     }
+}
+
+#[test]
+fn a_rate_set_above_100_mib_paces_at_100_mib_as_on_steam() {
+    let mut p = Pair::new(cfg_with(&[
+        (config::SEND_RATE_MIN, 0x1000_0000),
+        (config::SEND_RATE_MAX, 0x1000_0000),
+    ]));
+    p.connect();
+    let chunk = vec![0u8; 64 * 1024];
+    let mut start = p.now;
+    // The first 50 ms spend the pacer's initial 20 ms burst; measure after it.
+    for i in 0..350 {
+        if i == 50 {
+            start = p.now;
+        }
+        while p.send_ab(&chunk, send::RELIABLE, 0) == result::OK {}
+        p.drive_for(Duration::from_millis(1));
+        p.b.receive_messages_on_channel(0, 1000);
+    }
+    let measured = p.a_send_rate_since(start);
+    assert!(
+        (measured / config::SEND_RATE_CEILING - 1.0).abs() < 0.05,
+        "measured {measured:.0} B/s"
+    );
+    let info = p.a.session_info(p.now, &Identity::SteamId(id_b()));
+    assert_eq!(info.status.send_rate_bytes_per_second, 100 * 1024 * 1024);
 }
 
 #[test]
@@ -959,9 +989,16 @@ fn random_loss_patterns_deliver_every_reliable_message_in_order() {
 fn the_netsim_can_sit_in_the_datagram_path() {
     use crate::offline::netsim::{Direction, Netsim};
     let mut cfg = ConfigTable::default();
-    cfg.set(config::FAKE_PACKET_LOSS_SEND, &ConfigValue::Float(10.0));
-    cfg.set(config::FAKE_PACKET_LAG_SEND, &ConfigValue::Int32(15));
+    assert!(cfg.set(config::FAKE_PACKET_LOSS_SEND, &ConfigValue::Float(10.0)));
+    assert!(cfg.set(config::FAKE_PACKET_LAG_SEND, &ConfigValue::Int32(15)));
+    assert!(cfg.set(
+        config::FAKE_PACKET_JITTER_SEND_AVG,
+        &ConfigValue::Float(5.0)
+    ));
     let mut p = Pair::new(ConfigTable::default());
+    let (mut pushed, mut delivered) = (0, 0);
+    let mut first_push = None;
+    let mut first_delivery = None;
     let mut sim = Netsim::new(5);
     let (a_addr, b_addr) = (p.a_addr, p.b_addr);
     let peer = Identity::SteamId(id_b());
@@ -986,6 +1023,8 @@ fn the_netsim_can_sit_in_the_datagram_path() {
         }
         while let Some(t) = p.a.poll_transmit(now) {
             sim.push(now, &cfg, Direction::Send, t.destination, t.payload);
+            pushed += 1;
+            first_push.get_or_insert(now);
         }
         while let Some(t) = p.b.poll_transmit(now) {
             p.a.handle_datagram(now, b_addr, &t.payload);
@@ -993,6 +1032,8 @@ fn the_netsim_can_sit_in_the_datagram_path() {
         while let Some((to, d)) = sim.poll(now, Direction::Send) {
             assert_eq!(to, b_addr);
             p.b.handle_datagram(now, a_addr, &d);
+            delivered += 1;
+            first_delivery.get_or_insert(now);
         }
         while let Some(Event::SessionRequest { remote }) = p.b.poll_event() {
             p.b.accept_session_with_user(now, &remote);
@@ -1005,6 +1046,10 @@ fn the_netsim_can_sit_in_the_datagram_path() {
             .map(|m| u32::from_le_bytes(m.data[..4].try_into().unwrap()))
             .collect();
     assert_eq!(got, (0..200).collect::<Vec<_>>());
+    // The netsim acted: datagrams were lost and none arrived before the fake lag.
+    assert!(delivered < pushed, "{delivered} of {pushed} delivered");
+    let lag = first_delivery.zip(first_push).map(|(d, p)| d - p);
+    assert!(lag >= Some(Duration::from_millis(15)), "{lag:?}");
 }
 
 #[test]
@@ -1033,16 +1078,35 @@ fn a_queue_slower_than_a_second_is_explained_once_per_five_seconds() {
     assert_eq!(slow(&p.a.drain_debug()), 1);
 }
 
-#[test]
-fn raising_the_send_rate_takes_effect_on_a_live_session() {
+/// The send rate a connected session reports after `settings` are set on it, in order.
+fn live_send_rate_after(settings: &[(i32, i32)]) -> i32 {
     let mut p = Pair::new(ConfigTable::default());
     p.connect();
     let mut config = p.a.config().clone();
-    assert!(config.set(config::SEND_RATE_MAX, &ConfigValue::Int32(4_000_000)));
-    assert!(config.set(config::SEND_RATE_MIN, &ConfigValue::Int32(4_000_000)));
+    for &(key, value) in settings {
+        assert!(config.set(key, &ConfigValue::Int32(value)));
+    }
     p.a.set_config(config);
     let info = p.a.session_info(p.now, &Identity::SteamId(id_b()));
-    assert_eq!(info.status.send_rate_bytes_per_second, 4_000_000);
+    info.status.send_rate_bytes_per_second
+}
+
+#[test]
+fn raising_the_send_rate_takes_effect_on_a_live_session() {
+    let rate = live_send_rate_after(&[
+        (config::SEND_RATE_MAX, 4_000_000),
+        (config::SEND_RATE_MIN, 4_000_000),
+    ]);
+    assert_eq!(rate, 4_000_000);
+}
+
+#[test]
+fn a_send_rate_min_above_max_wins_as_on_steam() {
+    let rate = live_send_rate_after(&[
+        (config::SEND_RATE_MIN, 1_000_000),
+        (config::SEND_RATE_MAX, 512 * 1024),
+    ]);
+    assert_eq!(rate, 1_000_000);
 }
 
 fn keyed_pair(key_a: Option<&[u8]>, key_b: Option<&[u8]>) -> Pair {
