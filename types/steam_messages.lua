@@ -161,7 +161,7 @@ function SteamNetworkingMessage_t:GetIdentityPeer() end
 ---@field datagrams_sent integer
 ---@field datagrams_dropped integer
 ---@field datagrams_unauthenticated integer datagrams that failed the `key` check
----@field datagrams_oversized integer datagrams longer than any an endpoint sends (4380 bytes)
+---@field datagrams_oversized integer datagrams longer than any an endpoint sends (1584 bytes)
 ---@field datagrams_held_back integer
 ---@field messages_dropped integer
 ---@field fragments_dropped integer unreliable fragments refused: reassembly memory or entries at their limit

@@ -54,7 +54,9 @@ impl Limits {
     pub fn from_config(c: &ConfigTable) -> Limits {
         let ms = |k| Duration::from_millis(c.get_i64(k).max(0) as u64);
         Limits {
-            mtu: c.get_i64(config::MTU_PACKET_SIZE).clamp(200, 4096) as usize,
+            mtu: c
+                .get_i64(config::MTU_PACKET_SIZE)
+                .clamp(200, wire::MTU_MAX as i64) as usize,
             nagle: Duration::from_micros(c.get_i64(config::NAGLE_TIME).max(0) as u64),
             send_buffer: c.get_i64(config::SEND_BUFFER_SIZE).max(0) as usize,
             recv_messages: c.get_i64(config::RECV_BUFFER_MESSAGES).max(0) as usize,

@@ -1446,7 +1446,7 @@ fn a_datagram_longer_than_any_endpoint_sends_is_counted_and_dropped() {
     p.connect();
     let mut data = captured_data(&mut p);
     let before = p.b.stats();
-    assert_eq!(wire::MAX_DATAGRAM, 4380, "the figure README.md gives");
+    assert_eq!(wire::MAX_DATAGRAM, 1584, "the figure README.md gives");
     data.resize(wire::MAX_DATAGRAM + 1, 0);
     p.b.handle_datagram(p.now, p.a_addr, &data);
     let after = p.b.stats();

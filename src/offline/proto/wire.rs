@@ -23,8 +23,8 @@ pub const fn ack_frame_len(ranges: usize) -> usize {
     1 + 4 + 1 + 16 * ranges
 }
 
-/// `MTU_PacketSize`'s largest value.
-pub const MTU_MAX: usize = 4096;
+/// `MTU_PacketSize`'s largest value, as on Steam (its config range is 200..1300).
+pub const MTU_MAX: usize = 1300;
 /// The longest datagram an endpoint sends, and so takes: a packet at `MTU_MAX` (fragments are
 /// cut to leave room for a one-range ack), a full ack frame in place of that one, and the
 /// `opts.key` seal. Anything longer is refused unread, whichever way the driver received it.
