@@ -429,12 +429,43 @@ fn scan_int(s: &str) -> Option<i32> {
 
 /// `sscanf(s, "%f")`: leading white space, then the longest prefix that reads as a decimal
 /// number (`inf` and `nan` included; C's hexadecimal floats are not); what follows is ignored.
+/// One pass over the prefix, so a caller's megabyte string costs a megabyte, not its square.
 fn scan_float(s: &str) -> Option<f32> {
     let t = s.trim_start_matches(is_c_space);
-    let mut ends: Vec<usize> = t.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
-    ends.reverse();
-    ends.into_iter()
-        .find_map(|end| t[..end].parse::<f32>().ok())
+    let b = t.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let word =
+        |w: &str| b.len() >= i + w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w.as_bytes());
+    if word("infinity") {
+        return t[..i + 8].parse().ok();
+    }
+    if word("inf") || word("nan") {
+        return t[..i + 3].parse().ok();
+    }
+    let digits = |mut j: usize| {
+        while b.get(j).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+        }
+        j
+    };
+    let int_end = digits(i);
+    let mut end = int_end;
+    if b.get(end) == Some(&b'.') {
+        end = digits(end + 1);
+    }
+    // At least one digit before or after the point.
+    if end == int_end && int_end == i || end == i + 1 && int_end == i {
+        return None;
+    }
+    if matches!(b.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(b.get(end + 1), Some(b'+' | b'-')));
+        let exp_end = digits(end + 1 + sign);
+        if exp_end > end + 1 + sign {
+            end = exp_end;
+        }
+    }
+    i = end;
+    t[..i].parse().ok()
 }
 
 /// C's `isspace` in the "C" locale.
@@ -623,6 +654,30 @@ mod tests {
         assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, s("12.5%")), (true, 12.5));
         assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, s("1e1")), (true, 10.0));
         assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, s("inf")), (true, 100.0));
+        assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, s(" .5x")), (true, 0.5));
+        assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, s("-3.e")), (true, 0.0));
+        assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, s("+7e1.5")), (true, 70.0));
+        assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, s("Infinity!")), (true, 100.0));
+        assert_eq!(set_to(FAKE_PACKET_LOSS_SEND, s("-nan")).0, true);
+        for text in [".", "+.", "e5", ".e5"] {
+            assert_eq!(
+                set_to(FAKE_PACKET_LOSS_SEND, s(text)),
+                (false, 0.0),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_string_is_read_in_one_pass() {
+        // Each prefix tried in turn made a megabyte string cost ~10^12 steps.
+        let long = "1".repeat(1 << 20);
+        let start = std::time::Instant::now();
+        let (ok, v) = set_to(FAKE_PACKET_LOSS_SEND, ConfigValue::String(long));
+        assert!(ok && v == 100.0, "{ok} {v}");
+        let junk = "x".repeat(1 << 20);
+        assert!(!set_to(FAKE_PACKET_LOSS_SEND, ConfigValue::String(junk)).0);
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
     }
 
     #[test]
