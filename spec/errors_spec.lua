@@ -173,6 +173,18 @@ describe("errors", function()
       sm.assert_plain_error(err, "bad argument #1 to 'SetGlobalCallback_MessagesSessionFailed' (function expected, got string)")
     end)
 
+    it("a numeric string is a number by Lua's own rules, as luaL_checknumber takes it", function()
+      -- Lua reads "0x10" as 16 and " 2 " as 2; "inf", "nan" and "1e" are no numbers to Lua.
+      local err = sm.error_of(function() NM.ReceiveMessagesOnChannel(0, "0x0") end)
+      sm.assert_plain_error(err, "bad argument #2 to 'ReceiveMessagesOnChannel' (value out of range: 0 not in 1..65536)")
+      err = sm.error_of(function() NM.ReceiveMessagesOnChannel(0, " -2 ") end)
+      sm.assert_plain_error(err, "bad argument #2 to 'ReceiveMessagesOnChannel' (value out of range: -2 not in 1..65536)")
+      for _, text in ipairs { "inf", "-inf", "nan", "infinity", "1e", "" } do
+        err = sm.error_of(function() Steam.NetworkingUtils.SetGlobalConfigValueFloat(Steam.k_ESteamNetworkingConfig_FakePacketLoss_Send, text) end)
+        sm.assert_plain_error(err, "bad argument #2 to 'SetGlobalConfigValueFloat' (number expected, got string)")
+      end
+    end)
+
     it("config setters check their key and value", function()
       local err = sm.error_of(function() Steam.NetworkingUtils.SetGlobalConfigValueInt32("x", 1) end)
       sm.assert_plain_error(err, "bad argument #1 to 'SetGlobalConfigValueInt32' (number expected, got string)")

@@ -413,13 +413,12 @@ impl Args {
         match self.get(i) {
             Value::Integer(n) => Ok(*n as f64),
             Value::Number(n) => Ok(*n),
-            Value::String(s) => {
-                // Lua's own check functions coerce numeric strings; so do we.
-                let text = s.to_string_lossy();
-                text.trim()
-                    .parse::<f64>()
-                    .map_err(|_| self.type_error(i, "number"))
-            }
+            // Lua's own check functions coerce numeric strings, by Lua's rules ("0x10" is 16,
+            // "inf" and "nan" are no numbers); so do we, with Lua's own conversion.
+            Value::String(s) => match self.lua.coerce_number(Value::String(s.clone())) {
+                Ok(Some(n)) => Ok(n),
+                _ => Err(self.type_error(i, "number")),
+            },
             _ => Err(self.type_error(i, "number")),
         }
     }
