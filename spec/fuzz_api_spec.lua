@@ -237,11 +237,14 @@ describe("Lua API under random arguments", function()
     if r[1] and ctx.recv then assert(ctx.recv:IsLocalHost(), "SetLocalHost: not localhost") end
   end
 
-  local CONFIG_INT32, CONFIG_FLOAT, CONFIG_STRING = 1, 3, 4
-  -- After SetGlobalConfigValue*(key, value) returned r: true only for a known key of a type the
-  -- value fits, then the value reads back (or, clamped to the key's range, a bound of it: a value
-  -- that reads back as itself); false leaves the old value.
-  local function check_config_set(name, r, args, ctx, types, usable)
+  local CONFIG_INT32, CONFIG_FLOAT = 1, 3
+  -- What SetGlobalConfigValue*(key, value) stores, converted as Steam's SetConfigValue converts a
+  -- value of another type: `convert(value, data_type)` gives the number to expect, or nil when
+  -- the value cannot be read as one (the call must then refuse).
+  -- After a call that returned true: the key is known, the value was convertible, and it reads
+  -- back as the conversion (or, clamped to the key's range, a bound of it: a value that reads back
+  -- as itself); false leaves the old value.
+  local function check_config_set(name, r, args, ctx, convert)
     if not r[1] then return end
     assert(type(r[2]) == "boolean", name .. " returned a " .. type(r[2]))
     local get, key = ctx.owner.GetGlobalConfigValue, int_or_numeric(args[1])
@@ -253,16 +256,13 @@ describe("Lua API under random arguments", function()
     end
     read_back = read_back + 1
     local _, data_type = ctx.owner.GetConfigValueInfo(key)
-    assert(types[data_type], name .. " accepted key " .. tostring(key) .. " of type " .. tostring(data_type))
-    local value = usable(args[2])
-    assert(value ~= nil, name .. " accepted " .. tostring(args[2]))
-    if type(value) == "string" then
-      assert(now_value == value, name .. ": reads back " .. tostring(now_value))
-      return
-    end
+    assert(data_type == CONFIG_INT32 or data_type == CONFIG_FLOAT,
+      name .. " accepted key " .. tostring(key) .. " of type " .. tostring(data_type))
+    local value = convert(args[2], data_type)
+    assert(value ~= nil, name .. " accepted " .. tostring(args[2]) .. " for a value of type " .. data_type)
     assert(type(now_value) == "number" and now_value == now_value and math.abs(now_value) < math.huge,
       name .. ": reads back " .. tostring(now_value))
-    if math.abs(now_value - value) > 1e-6 * math.max(1, math.abs(value)) then
+    if value ~= value or math.abs(now_value - value) > 1e-6 * math.max(1, math.abs(value)) then
       -- Clamped: the bound it read back is in range, so setting it reads it back unchanged.
       local setter = data_type == CONFIG_FLOAT and ctx.owner.SetGlobalConfigValueFloat
         or ctx.owner.SetGlobalConfigValueInt32
@@ -271,21 +271,44 @@ describe("Lua API under random arguments", function()
     end
   end
   checks.SetGlobalConfigValueInt32 = function(r, args, ctx)
-    check_config_set("SetGlobalConfigValueInt32", r, args, ctx, { [CONFIG_INT32] = true, [CONFIG_FLOAT] = true },
-      function(v)
-        v = int_or_numeric(v)
-        if is_int(v) and v >= -2 ^ 31 and v < 2 ^ 31 then return v end
-      end)
+    check_config_set("SetGlobalConfigValueInt32", r, args, ctx, function(v)
+      v = int_or_numeric(v)
+      if is_int(v) and v >= -2 ^ 31 and v < 2 ^ 31 then return v end
+    end)
   end
   checks.SetGlobalConfigValueFloat = function(r, args, ctx)
-    check_config_set("SetGlobalConfigValueFloat", r, args, ctx, { [CONFIG_FLOAT] = true }, function(v)
+    check_config_set("SetGlobalConfigValueFloat", r, args, ctx, function(v, data_type)
       v = int_or_numeric(v)
-      -- A float config value is an f32: anything beyond its range is no number at all.
-      if type(v) == "number" and v == v and math.abs(v) < 3.4e38 then return v end
+      if type(v) ~= "number" then return nil end
+      -- An int value takes the float rounded half up; past int32 (or NaN) x64 gives INT_MIN.
+      if data_type == CONFIG_INT32 then
+        local rounded = math.floor(v + 0.5)
+        if rounded ~= rounded or rounded < -2 ^ 31 or rounded >= 2 ^ 31 then return -2 ^ 31 end
+        return rounded
+      end
+      return v
     end)
   end
   checks.SetGlobalConfigValueString = function(r, args, ctx)
-    check_config_set("SetGlobalConfigValueString", r, args, ctx, { [CONFIG_STRING] = true }, as_text)
+    check_config_set("SetGlobalConfigValueString", r, args, ctx, function(v, data_type)
+      local text = as_text(v)
+      if not text then return nil end
+      -- sscanf: "%d" for an int value, "%f" for a float; what follows the number is ignored.
+      if data_type == CONFIG_INT32 then
+        local digits = text:match("^[ \t\n\v\f\r]*([+-]?%d+)")
+        if not digits then return nil end
+        local n = tonumber(digits)
+        return math.max(-2 ^ 31, math.min(2 ^ 31 - 1, n))
+      end
+      local lead = text:match("^[ \t\n\v\f\r]*(.*)$")
+      local lower = lead:sub(1, 9):lower()
+      if lower:match("^[+-]?inf") then return lower:sub(1, 1) == "-" and -math.huge or math.huge end
+      if lower:match("^[+-]?nan") then return 0 / 0 end
+      local num = lead:match("^[+-]?%d*%.?%d*")
+      if not num:match("%d") then return nil end
+      local exp = lead:sub(#num + 1):match("^[eE][+-]?%d+")
+      return tonumber(num .. (exp or "")) or tonumber(num .. "0")
+    end)
   end
 
   local function targets()
