@@ -134,8 +134,10 @@ goal("unreliable small >= 1 000 000 msg/s, loss reported", check(a.m and a.m >= 
   string.format("%s msg/s, %s lost", cell(a.m, "%.0f"), cell(get("a.lost_share").m, "%.3f")))
 goal("RTT p50 no worse than ENet (both busy-polling)", check(c.m and c.e and c.m <= c.e, c.m, c.e),
   string.format("%s us vs %s us", cell(c.m, "%.1f"), cell(c.e, "%.1f")))
-goal("bulk reliable >= ENet", check(d.m and d.e and d.m >= d.e, d.m, d.e),
-  string.format("%s MB/s vs %s MB/s", cell(d.m, "%.1f"), cell(d.e, "%.1f")))
+-- Issue 10 replaced issue 7's "bulk >= ENet": the module keeps Steam's rate ceiling and ENet has
+-- none, so the goal is the ceiling (next line); the ENet figure is shown beside it, not judged.
+print(string.format("  [n/a]   bulk reliable >= ENet - replaced by the ceiling goal below (ENet has no cap): %s MB/s vs %s MB/s",
+  cell(d.m, "%.1f"), cell(d.e, "%.1f")))
 goal("bulk reliable >= 95% of Steam's 100 MiB/s (104.9 MB/s) ceiling", check(d.m and d.m >= 0.95 * CEILING, d.m),
   string.format("%s%%", d.m and string.format("%.0f", d.m / CEILING * 100) or "-"))
 local eb, ed = get("e_b.msgs_per_s"), get("e_d.mb_per_s")
