@@ -447,6 +447,35 @@ fn accepting_later_delivers_the_held_messages_reliably_in_order() {
 }
 
 #[test]
+fn sending_to_a_peer_whose_request_waits_accepts_it_implicitly() {
+    // API.md: SendMessageToUser to a peer with a pending request accepts it, as Steam does.
+    let mut p = Pair::new(ConfigTable::default());
+    p.auto_accept_b = false;
+    assert_eq!(p.send_ab(b"from a", send::RELIABLE, 2), result::OK);
+    p.drive_for(Duration::from_secs(1));
+    assert_eq!(requests(&p.events_b), 1);
+    assert_eq!(p.state_b(), state::CONNECTING);
+    assert!(p.b.receive_messages_on_channel(2, 10).is_empty());
+    // b answers instead of calling AcceptSessionWithUser.
+    assert_eq!(p.send_ba(b"from b", send::RELIABLE, 2), result::OK);
+    p.drive_for(Duration::from_millis(200));
+    assert_eq!(p.state_b(), state::CONNECTED);
+    assert_eq!(p.state_a(), state::CONNECTED);
+    let got_b = p.b.receive_messages_on_channel(2, 10);
+    assert_eq!(
+        got_b.len(),
+        1,
+        "a's held message is delivered once accepted"
+    );
+    assert_eq!(got_b[0].data, b"from a");
+    let got_a = p.a.receive_messages_on_channel(2, 10);
+    assert_eq!(got_a.len(), 1);
+    assert_eq!(got_a[0].data, b"from b");
+    assert_eq!(requests(&p.events_b), 1, "no second request");
+    assert!(failed(&p.events_a).is_empty() && failed(&p.events_b).is_empty());
+}
+
+#[test]
 fn declining_a_request_fails_the_initiator_with_closed_by_peer() {
     let mut p = Pair::new(ConfigTable::default());
     p.auto_accept_b = false;
