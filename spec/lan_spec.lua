@@ -38,6 +38,48 @@ describe("LAN peers", function()
     A.Shutdown(); B.Shutdown()
   end)
 
+  it("an ip: identity reaches a peer by its address alone, which sees the caller by SteamID", function()
+    local B, portB = instance_on_free_port { directory = false }
+    local A = sm.instance(Steam, { directory = false })
+    local requested
+    B.NetworkingMessages.OnSteamNetworkingMessagesSessionRequest = function(data)
+      requested = tostring(data.m_identityRemote)
+      B.NetworkingMessages.AcceptSessionWithUser(data.m_identityRemote)
+    end
+    local to = Steam.newSteamNetworkingIdentity()
+    assert.is_true(to:ParseString("ip:127.0.0.1:" .. portB))
+    for i = 1, 3 do
+      local text = "by address " .. i
+      assert.are.equal(Steam.k_EResultOK,
+        A.NetworkingMessages.SendMessageToUser(to, text, #text, Steam.k_nSteamNetworkingSend_Reliable, 1))
+    end
+    local got, from = {}, nil
+    assert.is_true(sm.pump_until(function()
+      local n, msgs = B.NetworkingMessages.ReceiveMessagesOnChannel(1, 8)
+      for i = 1, n do
+        got[#got + 1] = msgs[i].m_pData
+        from = msgs[i].m_identityPeer
+        msgs[i]:Release()
+      end
+      return #got == 3
+    end, 10, A, B))
+    assert.are.same({ "by address 1", "by address 2", "by address 3" }, got)
+    local a_id = "steamid:" .. tostring(A.User.GetSteamID())
+    assert.are.equal(a_id, requested)
+    assert.are.equal(a_id, tostring(from))
+    -- B answers the SteamID it saw; A's session by address carries the answer back.
+    assert.are.equal(Steam.k_EResultOK,
+      B.NetworkingMessages.SendMessageToUser(from, "back", 4, Steam.k_nSteamNetworkingSend_Reliable, 1))
+    local answer
+    assert.is_true(sm.pump_until(function()
+      local n, msgs = A.NetworkingMessages.ReceiveMessagesOnChannel(1, 8)
+      if n > 0 then answer = msgs[1].m_pData; msgs[1]:Release() end
+      return answer ~= nil
+    end, 10, A, B))
+    assert.are.equal("back", answer)
+    A.Shutdown(); B.Shutdown()
+  end)
+
   it("leave an unlisted, undiscoverable peer to fail at the connect timeout", function()
     local B = sm.instance(Steam, { directory = false })
     local A = sm.instance(Steam, { directory = false })
