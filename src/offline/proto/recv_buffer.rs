@@ -55,10 +55,30 @@ pub enum Completed {
 pub struct RecvBuffer {
     channels: BTreeMap<i32, ReliableChannel>,
     unreliable: BTreeMap<(i32, u64), Assembler>,
+    held: Held,
+}
+
+/// What the open reassemblies (entries in `unreliable` and every channel's `pending`) hold: one
+/// place opens and closes them, so the count and the bytes charged cannot drift apart.
+#[derive(Default)]
+struct Held {
     /// Bytes allocated by reassembly and the reorder buffer, with `REASSEMBLY_OVERHEAD` each.
-    buffered: usize,
-    /// Entries in `unreliable` and every channel's `pending`.
+    bytes: usize,
     reassemblies: usize,
+}
+
+impl Held {
+    fn open(&mut self, total: usize, max_message: usize) {
+        self.bytes += charge(total, max_message);
+        self.reassemblies += 1;
+    }
+
+    /// `a` leaves: delivered, refused or expired.
+    fn close(&mut self, a: &Assembler) {
+        // A refused assembler keeps no data, so its total is 0, as it was charged.
+        self.bytes = self.bytes.saturating_sub(REASSEMBLY_OVERHEAD + a.total());
+        self.reassemblies -= 1;
+    }
 }
 
 /// Bytes one reassembly of a `total`-byte message is charged (a refused one keeps no data).
@@ -68,7 +88,7 @@ fn charge(total: usize, max_message: usize) -> usize {
 
 impl RecvBuffer {
     pub fn buffered_bytes(&self) -> usize {
-        self.buffered
+        self.held.bytes
     }
 
     /// True when this reliable segment carries data not yet taken (it needs queue room).
@@ -88,7 +108,7 @@ impl RecvBuffer {
     }
 
     pub fn reassemblies(&self) -> usize {
-        self.reassemblies
+        self.held.reassemblies
     }
 
     pub fn channels_with_state(&self) -> usize {
@@ -167,8 +187,7 @@ impl RecvBuffer {
         let asm = match ch.pending.entry(seg.seq) {
             Entry::Occupied(o) => o.into_mut(),
             Entry::Vacant(v) => {
-                self.buffered += charge(seg.total as usize, max_message);
-                self.reassemblies += 1;
+                self.held.open(seg.total as usize, max_message);
                 if seg.total as usize > max_message {
                     out.push(Completed::Refused {
                         channel: seg.channel,
@@ -199,10 +218,7 @@ impl RecvBuffer {
                 break;
             };
             ch.next += 1;
-            self.reassemblies -= 1;
-            self.buffered = self
-                .buffered
-                .saturating_sub(REASSEMBLY_OVERHEAD + a.total());
+            self.held.close(&a);
             if !a.refused {
                 out.push(Completed::Message {
                     channel,
@@ -236,8 +252,7 @@ impl RecvBuffer {
             });
         }
         let asm = self.unreliable.entry(key).or_insert_with(|| {
-            self.buffered += charge(seg.total as usize, max_message);
-            self.reassemblies += 1;
+            self.held.open(seg.total as usize, max_message);
             Assembler::new(seg.total, now)
         });
         asm.insert(seg.offset, seg.data);
@@ -245,10 +260,7 @@ impl RecvBuffer {
             return None;
         }
         let asm = self.unreliable.remove(&key)?;
-        self.reassemblies -= 1;
-        self.buffered = self
-            .buffered
-            .saturating_sub(REASSEMBLY_OVERHEAD + asm.total());
+        self.held.close(&asm);
         Some(Completed::Message {
             channel: seg.channel,
             reliable: false,
@@ -259,18 +271,15 @@ impl RecvBuffer {
     /// Drops unreliable reassemblies that will not complete; returns how many.
     pub fn expire(&mut self, now: Instant) -> usize {
         let before = self.unreliable.len();
-        let mut freed = 0;
+        let held = &mut self.held;
         self.unreliable.retain(|_, a| {
             let keep = now.saturating_duration_since(a.started) < UNRELIABLE_EXPIRY;
             if !keep {
-                freed += REASSEMBLY_OVERHEAD + a.total();
+                held.close(a);
             }
             keep
         });
-        self.buffered = self.buffered.saturating_sub(freed);
-        let expired = before - self.unreliable.len();
-        self.reassemblies -= expired;
-        expired
+        before - self.unreliable.len()
     }
 
     pub fn next_expiry(&self) -> Option<Instant> {
