@@ -433,7 +433,7 @@ fn scan_int(s: &str) -> Option<i32> {
 fn scan_float(s: &str) -> Option<f32> {
     let t = s.trim_start_matches(is_c_space);
     let b = t.as_bytes();
-    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
     let word =
         |w: &str| b.len() >= i + w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w.as_bytes());
     if word("infinity") {
@@ -466,8 +466,7 @@ fn scan_float(s: &str) -> Option<f32> {
             end = exp_end;
         }
     }
-    i = end;
-    t[..i].parse().ok()
+    t[..end].parse().ok()
 }
 
 /// C's `isspace` in the "C" locale.

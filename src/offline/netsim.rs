@@ -366,19 +366,13 @@ mod tests {
     }
 
     fn rate_limit(dir: Direction, rate: i32, burst: i32) -> ConfigTable {
-        let (rate_key, burst_key) = match dir {
-            Direction::Send => (
-                config::FAKE_RATE_LIMIT_SEND_RATE,
-                config::FAKE_RATE_LIMIT_SEND_BURST,
-            ),
-            Direction::Recv => (
-                config::FAKE_RATE_LIMIT_RECV_RATE,
-                config::FAKE_RATE_LIMIT_RECV_BURST,
-            ),
+        let k = match dir {
+            Direction::Send => &SEND,
+            Direction::Recv => &RECV,
         };
         let mut cfg = ConfigTable::default();
-        assert!(cfg.set(rate_key, &ConfigValue::Int32(rate)));
-        assert!(cfg.set(burst_key, &ConfigValue::Int32(burst)));
+        assert!(cfg.set(k.rate, &ConfigValue::Int32(rate)));
+        assert!(cfg.set(k.burst, &ConfigValue::Int32(burst)));
         cfg
     }
 
