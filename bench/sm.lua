@@ -21,6 +21,11 @@ if o.rate ~= "default" then
   -- What a game that wants throughput must do on Steam too: raise the fixed 256 KiB/s rate.
   U.SetGlobalConfigValueInt32(Steam.k_ESteamNetworkingConfig_SendRateMin, 0x10000000)
   U.SetGlobalConfigValueInt32(Steam.k_ESteamNetworkingConfig_SendRateMax, 0x10000000)
+  -- and the queues: Steam's 1 000 received messages are 64 KB of 64-byte messages, a few ms at
+  -- these rates; a full receive queue stops acks, and the sender then waits on retransmissions.
+  U.SetGlobalConfigValueInt32(Steam.k_ESteamNetworkingConfig_RecvBufferMessages, 100000)
+  U.SetGlobalConfigValueInt32(Steam.k_ESteamNetworkingConfig_RecvBufferSize, 16 * 1048576)
+  U.SetGlobalConfigValueInt32(Steam.k_ESteamNetworkingConfig_SendBufferSize, 4 * 1048576)
 end
 NM.OnSteamNetworkingMessagesSessionRequest = function(d) NM.AcceptSessionWithUser(d.m_identityRemote) end
 local Send, Recv = NM.SendMessageToUser, NM.ReceiveMessagesOnChannel

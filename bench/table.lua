@@ -110,8 +110,9 @@ print("    ENet has no loss simulation, and a forwarding proxy would measure the
 print("    netsim (opts.netsim = {loss = 2}: 2% of the datagrams each side sends are dropped).")
 print("(2) the sender's end marker never arrived: ENet's connection stopped delivering during the flood (the")
 print("    figure is what arrived before; share lost is against what the sender sent).")
-print("module: SendRateMin/Max raised to 0x10000000 (the most Steam stores; it sends at most 100 MiB/s) with")
-print("Steam.NetworkingUtils.SetGlobalConfigValueInt32; module@256KiB/s: Steam's default rate. ENet has no cap.")
+print("module: SendRateMin/Max raised to 0x10000000 (the most Steam stores; it sends at most 100 MiB/s),")
+print("RecvBufferMessages to 100 000, RecvBufferSize to 16 MiB and SendBufferSize to 4 MiB, with")
+print("Steam.NetworkingUtils.SetGlobalConfigValueInt32; module@256KiB/s: Steam's defaults. ENet has no cap.")
 print()
 
 -- Steam sends at most 100 MiB/s whatever SendRateMin/Max hold (GameNetworkingSockets' SNP_ClampSendRate).

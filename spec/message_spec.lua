@@ -250,6 +250,92 @@ describe("messages between two offline peers", function()
     end)
   end)
 
+  -- SendMessageToUser, ReceiveMessagesOnChannel and the message userdata are raw C calls
+  -- (src/lua/raw.rs) with the checked path behind them; these pin what the raw paths must keep.
+  describe("the per-message fast paths", function()
+    it("an identity changed after a send sends the next message to its new peer", function()
+      local C = sm.instance(Steam)
+      local idC = A.newSteamNetworkingIdentity()
+      idC:SetSteamID(C.User.GetSteamID())
+      accept_all(B); accept_all(C)
+      local peer = A.newSteamNetworkingIdentity()
+      peer:SetSteamID(B.User.GetSteamID())
+      for i = 1, 3 do assert.equal(1, A.NetworkingMessages.SendMessageToUser(peer, "toB" .. i, 4, 8, 0)) end
+      peer:SetSteamID(C.User.GetSteamID())
+      assert.equal(1, A.NetworkingMessages.SendMessageToUser(peer, "toC", 3, 8, 0))
+      peer:ParseString("steamid:" .. tostring(B.User.GetSteamID()))
+      assert.equal(1, A.NetworkingMessages.SendMessageToUser(peer, "toB4", 4, 8, 0))
+      local gotB, gotC = {}, {}
+      sm.pump_until(function()
+        local n, list = B.NetworkingMessages.ReceiveMessagesOnChannel(0, 100)
+        for i = 1, n do gotB[#gotB + 1] = list[i].m_pData; list[i]:Release() end
+        n, list = C.NetworkingMessages.ReceiveMessagesOnChannel(0, 100)
+        for i = 1, n do gotC[#gotC + 1] = list[i].m_pData; list[i]:Release() end
+        return #gotB >= 4 and #gotC >= 1
+      end, TIMEOUT, A, B, C)
+      C.Shutdown()
+      assert.same({ "toB1", "toB2", "toB3", "toB4" }, gotB)
+      assert.same({ "toC" }, gotC)
+    end)
+
+    it("sends and receives from inside a coroutine, as LÖVE runs a game", function()
+      accept_all(B)
+      local got
+      local co = coroutine.wrap(function()
+        for i = 1, 5 do assert.equal(1, A.NetworkingMessages.SendMessageToUser(idB, "co" .. i, 3, 8, 0)) end
+        local list = {}
+        sm.pump_until(function()
+          local n, msgs = B.NetworkingMessages.ReceiveMessagesOnChannel(0, 100)
+          for i = 1, n do list[#list + 1] = msgs[i]:GetData(); msgs[i]:Release() end
+          return #list >= 5
+        end, TIMEOUT, A, B)
+        got = list
+      end)
+      co()
+      assert.same({ "co1", "co2", "co3", "co4", "co5" }, got)
+    end)
+
+    it("every field and method of a received message", function()
+      accept_all(B)
+      A.NetworkingMessages.SendMessageToUser(idB, "fields", 6, 8, 3)
+      local m = receive(B, 3, 1)[1]
+      assert.equal("fields", m.m_pData)
+      assert.equal("fields", m:GetData())
+      assert.equal(6, m.m_cbSize)
+      assert.equal(6, m:GetSize())
+      assert.equal(3, m.m_nChannel)
+      assert.equal(3, m:GetChannel())
+      assert.equal(m.m_nMessageNumber, m:GetMessageNumber())
+      assert.equal(m.m_usecTimeReceived, m:GetTimeReceived())
+      assert.equal(8, m.m_nFlags)
+      assert.equal(tostring(idA), tostring(m.m_identityPeer))
+      assert.equal(tostring(idA), tostring(m:GetIdentityPeer()))
+      assert.is_true(m:GetIdentityPeer() == idA)
+      assert.is_nil(m.no_such_field)
+      assert.is_nil(m[1])
+      m:Release()
+    end)
+
+    it("a message method on something else is a bad-self error, and __gc ignores it", function()
+      accept_all(B)
+      A.NetworkingMessages.SendMessageToUser(idB, "x", 1, 8, 0)
+      local m = receive(B, 0, 1)[1]
+      local where = sm.here(); local err = sm.error_of(function() local _ = m.GetData(idA) end)
+      sm.assert_plain_error(err,
+        "calling 'GetData' on bad self (SteamNetworkingMessage_t expected, got SteamNetworkingIdentity)", where)
+      err = sm.error_of(function() return m.Release(42) end)
+      sm.assert_plain_error(err, "calling 'Release' on bad self (SteamNetworkingMessage_t expected, got number)")
+      local mt = debug.getmetatable(m)
+      assert.has_no.errors(function() mt.__gc(idA); mt.__gc(nil) end)
+      assert.is_false(idA:IsInvalid())
+      err = sm.error_of(function() return mt.__index(7, "m_pData") end)
+      sm.assert_plain_error(err,
+        "bad argument #1 to 'SteamNetworkingMessage_t' (SteamNetworkingMessage_t expected, got number)")
+      assert.equal("x", m.m_pData)
+      m:Release()
+    end)
+  end)
+
   describe("closing", function()
     it("CloseSessionWithUser is true for an open session and false with nothing to close", function()
       accept_all(B)

@@ -7,7 +7,7 @@
 //! with the caller's position. Panics are caught here too and never cross into Lua.
 
 use mlua::state::RawLua;
-use mlua::{ffi, FromLuaMulti, Function, IntoLuaMulti, Lua, MultiValue, Table, Value};
+use mlua::{ffi, Function, IntoLuaMulti, Lua, MultiValue, Table, Value};
 use std::ffi::c_int;
 use std::fmt::Display;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -129,24 +129,28 @@ fn guarded<R: IntoLuaMulti>(
     let (message, position) = match outcome {
         Ok(Ok(values)) => return Ok(Outcome::Values(values)),
         Ok(Err(Fail(message, position))) => (message, position),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            (
-                format!("internal error in '{name}': {what}"),
-                Position::Caller,
-            )
-        }
+        Err(panic) => (panic_message(name, panic.as_ref()), Position::Caller),
     };
-    let sentinel: Table = lua.named_registry_value(SENTINEL_KEY)?;
     Ok(Outcome::Failed(
-        sentinel,
+        sentinel(lua)?,
         message,
         position == Position::AsIs,
     ))
+}
+
+/// How a panic caught in `name` reads as a Lua error.
+pub fn panic_message(name: &str, panic: &(dyn std::any::Any + Send)) -> String {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    format!("internal error in '{name}': {what}")
+}
+
+/// The value a checked function returns in front of an error message.
+pub fn sentinel(lua: &Lua) -> mlua::Result<Table> {
+    lua.named_registry_value(SENTINEL_KEY)
 }
 
 /// An exported function: `f` checks its arguments through `Args` and returns its values.
@@ -183,7 +187,17 @@ where
     R: IntoLuaMulti,
     F: Fn(&Lua, &Args) -> Ret<R> + 'static,
 {
-    let raw = lua.create_function(move |lua, values: MultiValue| {
+    wrap(lua, arity, checked(lua, name, method, f)?)
+}
+
+/// The Rust side of an exported function, before its Lua wrapper: it returns its values, or
+/// the sentinel and a message. `raw.rs` calls it for what its fast paths do not take.
+pub fn checked<R, F>(lua: &Lua, name: &'static str, method: bool, f: F) -> mlua::Result<Function>
+where
+    R: IntoLuaMulti,
+    F: Fn(&Lua, &Args) -> Ret<R> + 'static,
+{
+    lua.create_function(move |lua, values: MultiValue| {
         let args = Args {
             lua: lua.clone(),
             name,
@@ -191,115 +205,6 @@ where
             values,
         };
         guarded(lua, name, || f(lua, &args))
-    })?;
-    wrap(lua, arity, raw)
-}
-
-/// Arguments a hot call reads straight off the Lua stack, without turning each into a `Value`
-/// (a registry reference per string or userdata, dropped again after the call).
-pub trait FastArgs: Sized {
-    /// `Some` only when every argument already has the type and range the call takes; anything
-    /// else goes through the checked path, so a mistake is worded exactly as it always was.
-    ///
-    /// # Safety
-    /// `state` is the state of the running callback and `nargs` its argument count.
-    unsafe fn read(state: *mut ffi::lua_State, nargs: c_int, lua: &RawLua) -> Option<Self>;
-}
-
-/// The arguments of a call with a fast path: read directly, or kept for the checked path.
-pub enum Call<T> {
-    Fast(T),
-    Checked(MultiValue),
-}
-
-impl<T: FastArgs> FromLuaMulti for Call<T> {
-    fn from_lua_multi(values: MultiValue, _: &Lua) -> mlua::Result<Self> {
-        Ok(Call::Checked(values))
-    }
-
-    unsafe fn from_stack_multi(nvals: c_int, lua: &RawLua) -> mlua::Result<Self> {
-        match T::read(lua.state(), nvals, lua) {
-            Some(fast) => Ok(Call::Fast(fast)),
-            None => MultiValue::from_stack_multi(nvals, lua).map(Call::Checked),
-        }
-    }
-
-    unsafe fn from_stack_args(
-        nargs: c_int,
-        i: usize,
-        to: Option<&str>,
-        lua: &RawLua,
-    ) -> mlua::Result<Self> {
-        match T::read(lua.state(), nargs, lua) {
-            Some(fast) => Ok(Call::Fast(fast)),
-            None => MultiValue::from_stack_args(nargs, i, to, lua).map(Call::Checked),
-        }
-    }
-}
-
-/// An exported function with a fast path for the calls a game makes every frame: `fast` takes
-/// arguments `T` read off the stack; any call `T` does not cover goes to `checked`, which checks
-/// and words its errors as `export`'s functions do.
-pub fn export_fast<T, R, F, C>(
-    lua: &Lua,
-    name: &'static str,
-    arity: Arity,
-    fast: F,
-    checked: C,
-) -> mlua::Result<Function>
-where
-    T: FastArgs + 'static,
-    R: IntoLuaMulti,
-    F: Fn(&Lua, T) -> Ret<R> + 'static,
-    C: Fn(&Lua, &Args) -> Ret<R> + 'static,
-{
-    let raw = fast_function(lua, name, false, fast, checked)?;
-    wrap(lua, arity, raw)
-}
-
-/// `export_fast` for a method called with `:` (see `export_method`).
-pub fn export_method_fast<T, R, F, C>(
-    lua: &Lua,
-    name: &'static str,
-    arity: Arity,
-    fast: F,
-    checked: C,
-) -> mlua::Result<Function>
-where
-    T: FastArgs + 'static,
-    R: IntoLuaMulti,
-    F: Fn(&Lua, T) -> Ret<R> + 'static,
-    C: Fn(&Lua, &Args) -> Ret<R> + 'static,
-{
-    let raw = fast_function(lua, name, true, fast, checked)?;
-    wrap(lua, arity, raw)
-}
-
-/// The Rust side of a call with a fast path, before its Lua wrapper.
-fn fast_function<T, R, F, C>(
-    lua: &Lua,
-    name: &'static str,
-    method: bool,
-    fast: F,
-    checked: C,
-) -> mlua::Result<Function>
-where
-    T: FastArgs + 'static,
-    R: IntoLuaMulti,
-    F: Fn(&Lua, T) -> Ret<R> + 'static,
-    C: Fn(&Lua, &Args) -> Ret<R> + 'static,
-{
-    lua.create_function(move |lua, call: Call<T>| match call {
-        Call::Fast(args) => guarded(lua, name, || fast(lua, args)),
-        Call::Checked(values) => {
-            let args = Args {
-                lua: lua.clone(),
-                name,
-                method,
-                values,
-            };
-            guarded(lua, name, || checked(lua, &args))
-        }
     })
 }
 
@@ -320,33 +225,7 @@ pub fn index<F>(lua: &Lua, name: &'static str, methods: Table, getter: F) -> mlu
 where
     F: Fn(&Lua, &Args) -> Ret<Value> + 'static,
 {
-    let raw = lua.create_function(move |lua, values: MultiValue| {
-        let args = Args {
-            lua: lua.clone(),
-            name,
-            method: false,
-            values,
-        };
-        guarded(lua, name, || getter(lua, &args))
-    })?;
-    index_with(lua, methods, raw)
-}
-
-/// `index` with a fast path for the field reads on every message (see `export_fast`).
-pub fn index_fast<T, F, C>(
-    lua: &Lua,
-    name: &'static str,
-    methods: Table,
-    fast: F,
-    checked: C,
-) -> mlua::Result<Function>
-where
-    T: FastArgs + 'static,
-    F: Fn(&Lua, T) -> Ret<Value> + 'static,
-    C: Fn(&Lua, &Args) -> Ret<Value> + 'static,
-{
-    let raw = fast_function(lua, name, false, fast, checked)?;
-    index_with(lua, methods, raw)
+    index_with(lua, methods, checked(lua, name, false, getter)?)
 }
 
 fn index_with(lua: &Lua, methods: Table, raw: Function) -> mlua::Result<Function> {
@@ -370,6 +249,10 @@ const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
 impl Args {
     pub fn name(&self) -> &'static str {
         self.name
+    }
+
+    pub fn lua(&self) -> &Lua {
+        &self.lua
     }
 
     /// Argument `i` (1-based, counting `self` for methods).
@@ -404,7 +287,7 @@ impl Args {
         let got = if self.is_none(i) {
             "no value".to_owned()
         } else {
-            type_name(self.get(i))
+            type_name(&self.lua, self.get(i))
         };
         self.bad(i, format!("{expected} expected, got {got}"))
     }
@@ -497,12 +380,21 @@ impl Args {
 }
 
 /// `luaL_typename`, but userdata of ours is named by its type for clearer messages.
-pub fn type_name(v: &Value) -> String {
+pub fn type_name(lua: &Lua, v: &Value) -> String {
     match v {
         Value::Integer(_) | Value::Number(_) => "number".to_owned(),
         Value::UserData(ud) => match ud.type_name() {
             Ok(name) => name.to_string_lossy(),
-            Err(_) => "userdata".to_owned(),
+            // Not an mlua userdata (a message, `raw.rs`): its metatable's `__name`, read raw.
+            // SAFETY: the closure reads the one argument and leaves one string.
+            Err(_) => unsafe {
+                lua.exec_raw::<String>(ud, |state| {
+                    let name = super::raw::type_name(state, 1);
+                    ffi::lua_settop(state, 0);
+                    ffi::lua_pushlstring(state, name.as_ptr() as *const _, name.len());
+                })
+            }
+            .unwrap_or_else(|_| "userdata".to_owned()),
         },
         Value::Error(_) => "userdata".to_owned(),
         Value::Other(_) => "cdata".to_owned(),

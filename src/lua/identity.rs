@@ -3,12 +3,30 @@
 use super::edge::{export_method, index, Args, Arity, Ret};
 use super::uint64;
 use crate::identity::Identity;
-use mlua::{AnyUserData, Lua, MetaMethod, UserData, UserDataFields, UserDataMethods, Value};
+use mlua::{AnyUserData, Lua, MetaMethod, Table, UserData, UserDataFields, UserDataMethods, Value};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 pub struct IdentityUd(pub Identity);
 
 const INDEX_KEY: &str = "steam_messages.identity.index";
+const MIRROR_KEY: &str = "steam_messages.identity.mirror";
+
+/// The SteamID of each identity userdata a checked send has met, as 8 little-endian bytes, in a
+/// table with weak keys: the raw `SendMessageToUser` (`interface.rs`) reads it with one `rawget`
+/// where reading the userdata itself takes mlua's borrow machinery. Every change to an identity
+/// goes through `with_identity`, which drops its entry; the next checked send writes it again.
+pub fn mirror(lua: &Lua) -> mlua::Result<Table> {
+    lua.named_registry_value(MIRROR_KEY)
+}
+
+/// Notes `id` as what `ud` holds, for the raw send (only SteamIDs: the calls a game makes for
+/// every message; any other identity takes the checked path each time).
+pub fn remember(lua: &Lua, ud: &AnyUserData, id: &Identity) -> mlua::Result<()> {
+    if let Identity::SteamId(raw) = id {
+        mirror(lua)?.raw_set(ud, lua.create_string(raw.to_le_bytes())?)?;
+    }
+    Ok(())
+}
 
 impl UserData for IdentityUd {
     fn add_fields<F: UserDataFields<Self>>(f: &mut F) {
@@ -68,7 +86,12 @@ impl Args {
         let mut id = ud
             .borrow_mut::<IdentityUd>()
             .map_err(|_| self.bad(1, "identity is in use"))?;
-        Ok(f(&mut id.0))
+        let before = id.0.clone();
+        let r = f(&mut id.0);
+        if id.0 != before {
+            mirror(self.lua())?.raw_set(&ud, Value::Nil)?;
+        }
+        Ok(r)
     }
 }
 
@@ -81,6 +104,11 @@ pub fn new_identity(lua: &Lua, args: &Args) -> Ret<AnyUserData> {
 
 /// Builds the method table and registers the `__index` every identity userdata uses.
 pub fn register(lua: &Lua) -> mlua::Result<()> {
+    let mirror = lua.create_table()?;
+    let weak = lua.create_table()?;
+    weak.set("__mode", "k")?;
+    mirror.set_metatable(Some(weak))?;
+    lua.set_named_registry_value(MIRROR_KEY, mirror)?;
     let methods = lua.create_table()?;
     methods.set(
         "Clear",

@@ -2,13 +2,13 @@
 //! a check of its arguments and one backend call.
 
 use super::convert::{info_table, status_table};
-use super::edge::{export, export_fast, Arity, FastArgs};
-use super::identity::IdentityUd;
+use super::edge::{self, export, Arity};
+use super::identity;
 use super::message;
+use super::raw::{self, Done};
 use super::slot::Slot;
 use crate::identity::Identity;
-use mlua::state::RawLua;
-use mlua::{ffi, FromLua, Lua, Table, UserDataRef};
+use mlua::{ffi, Lua, Table, Value};
 use std::ffi::c_int;
 use std::rc::Rc;
 
@@ -19,60 +19,53 @@ pub fn networking_messages(lua: &Lua, slot: &Rc<Slot>) -> mlua::Result<Table> {
     let t = lua.create_table()?;
 
     let s = slot.clone();
-    let checked = slot.clone();
+    let checked = edge::checked(lua, SEND, false, move |lua, a| {
+        let peer = a.identity(1)?;
+        if let Value::UserData(ud) = a.get(1) {
+            identity::remember(lua, ud, &peer)?;
+        }
+        a.with_bytes(2, |data| {
+            let len = a.integer(3, 0, i64::MAX)?;
+            if len as u64 > data.len() as u64 {
+                return Err(a.bad(
+                    3,
+                    format!("size {len} is larger than the data ({} bytes)", data.len()),
+                ));
+            }
+            let flags = a.int32(4)?;
+            let channel = a.integer(5, 0, i32::MAX as i64)? as i32;
+            let payload = &data[..len as usize];
+            s.with(a, |b| {
+                b.send_message_to_user(&peer, payload, flags, channel)
+            })
+        })
+    })?;
+    let mirror = identity::mirror(lua)?;
     t.set(
-        "SendMessageToUser",
-        export_fast(
+        SEND,
+        raw::closure(
             lua,
-            "SendMessageToUser",
-            Arity::One,
-            move |_, a: SendArgs| {
-                // SAFETY: `SendArgs` lends the string argument, still on the Lua stack while
-                // this callback runs.
-                let payload = unsafe { a.payload() };
-                s.with_named("SendMessageToUser", |b| {
-                    b.send_message_to_user(&a.peer, payload, a.flags, a.channel)
-                })
-            },
-            move |_, a| {
-                let peer = a.identity(1)?;
-                a.with_bytes(2, |data| {
-                    let len = a.integer(3, 0, i64::MAX)?;
-                    if len as u64 > data.len() as u64 {
-                        return Err(a.bad(
-                            3,
-                            format!("size {len} is larger than the data ({} bytes)", data.len()),
-                        ));
-                    }
-                    let flags = a.int32(4)?;
-                    let channel = a.integer(5, 0, i32::MAX as i64)? as i32;
-                    let payload = &data[..len as usize];
-                    checked.with(a, |b| {
-                        b.send_message_to_user(&peer, payload, flags, channel)
-                    })
-                })
-            },
+            send_message_to_user,
+            slot.clone(),
+            Some(checked),
+            mirror,
         )?,
     )?;
 
-    let s = slot.clone();
+    let checked = edge::checked(lua, RECEIVE, false, move |_, a| {
+        let channel = a.integer(1, 0, i32::MAX as i64)?;
+        let max = a.integer(2, 1, MAX_BATCH)?;
+        Ok((channel, max))
+    })?;
+    let metatable = message::metatable(lua)?;
     t.set(
-        "ReceiveMessagesOnChannel",
-        export(
+        RECEIVE,
+        raw::closure(
             lua,
-            "ReceiveMessagesOnChannel",
-            Arity::Two,
-            move |lua, a| {
-                let channel = a.integer(1, 0, i32::MAX as i64)? as i32;
-                let max = a.integer(2, 1, MAX_BATCH)? as usize;
-                let msgs = s.with(a, |b| b.receive_messages_on_channel(channel, max))?;
-                let count = msgs.len();
-                // Each userdata pushed straight into the table: creating it as a handle and
-                // setting it in a second step cost a registry reference per message.
-                let list =
-                    lua.create_sequence_from(msgs.into_iter().map(message::MessageUd::new))?;
-                Ok((count, list))
-            },
+            receive_messages_on_channel,
+            slot.clone(),
+            Some(checked),
+            metatable,
         )?,
     )?;
 
@@ -125,67 +118,112 @@ pub fn networking_messages(lua: &Lua, slot: &Rc<Slot>) -> mlua::Result<Table> {
     Ok(t)
 }
 
-/// `SendMessageToUser(identity, string, size, flags, channel)` with every argument of its type
-/// and in range, read off the stack: the call a game makes for every message it sends.
-struct SendArgs {
+const SEND: &str = "SendMessageToUser";
+const RECEIVE: &str = "ReceiveMessagesOnChannel";
+
+/// `SendMessageToUser(identity, string, size, flags, channel)`: the call a game makes for every
+/// message it sends. Raw (see `raw.rs`) when every argument has its type and range and the
+/// identity's SteamID is in the mirror (`identity.rs`); the checked function otherwise.
+unsafe extern "C-unwind" fn send_message_to_user(state: *mut ffi::lua_State) -> c_int {
+    let done = send_body(state);
+    raw::finish(state, done)
+}
+
+unsafe fn send_body(state: *mut ffi::lua_State) -> Done {
+    let (Some(a), Some(slot)) = (SendArgs::read(state), raw::state::<Rc<Slot>>(state)) else {
+        return raw::checked(state, 1);
+    };
+    let sent = raw::guarded(state, SEND, || {
+        slot.with_named(SEND, |b| {
+            b.send_message_to_user(&a.peer, a.payload, a.flags, a.channel)
+        })
+    });
+    match sent {
+        Ok(r) => {
+            ffi::lua_pushinteger(state, r as ffi::lua_Integer);
+            Done::Values(1)
+        }
+        Err(()) => Done::Raise,
+    }
+}
+
+/// The arguments of a send the raw path takes.
+struct SendArgs<'a> {
     peer: Identity,
-    data: *const u8,
-    /// `size`, already checked against the string's length.
-    len: usize,
+    /// The string argument, cut to `size`; it stays on the stack for the call.
+    payload: &'a [u8],
     flags: i32,
     channel: i32,
 }
 
-impl SendArgs {
-    /// # Safety
-    /// Only while the callback that read these arguments runs: the bytes are the Lua string's.
-    unsafe fn payload(&self) -> &[u8] {
-        std::slice::from_raw_parts(self.data, self.len)
-    }
-}
-
-/// A number argument with an exact integer value (what `Args::integer` takes before its range
-/// check); `None` for anything else, strings included, which the checked path coerces.
-unsafe fn exact_integer(state: *mut ffi::lua_State, idx: c_int) -> Option<i64> {
-    if ffi::lua_type(state, idx) != ffi::LUA_TNUMBER {
-        return None;
-    }
-    let mut ok = 0;
-    let n = ffi::lua_tointegerx(state, idx, &mut ok);
-    (ok != 0).then_some(n as i64)
-}
-
-impl FastArgs for SendArgs {
-    unsafe fn read(state: *mut ffi::lua_State, nargs: c_int, lua: &RawLua) -> Option<SendArgs> {
-        if nargs < 5
-            || ffi::lua_type(state, 1) != ffi::LUA_TUSERDATA
-            || ffi::lua_type(state, 2) != ffi::LUA_TSTRING
-        {
+impl SendArgs<'_> {
+    unsafe fn read<'a>(state: *mut ffi::lua_State) -> Option<SendArgs<'a>> {
+        if ffi::lua_gettop(state) < 5 || ffi::lua_type(state, 1) != ffi::LUA_TUSERDATA {
             return None;
         }
-        let peer = UserDataRef::<IdentityUd>::from_stack(1, lua)
-            .ok()?
-            .0
-            .clone();
-        let mut size = 0usize;
-        let data = ffi::lua_tolstring(state, 2, &mut size) as *const u8;
-        let len = exact_integer(state, 3)?;
-        let flags = exact_integer(state, 4)?;
-        let channel = exact_integer(state, 5)?;
-        if data.is_null()
-            || len < 0
-            || len as u64 > size as u64
+        ffi::lua_pushvalue(state, 1);
+        ffi::lua_rawget(state, raw::extra(1));
+        let steam_id = raw::string_at(state, -1)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_le_bytes);
+        ffi::lua_settop(state, -2);
+        let data = raw::string_at(state, 2)?;
+        let len = raw::exact_integer(state, 3)?;
+        let flags = raw::exact_integer(state, 4)?;
+        let channel = raw::exact_integer(state, 5)?;
+        if len < 0
+            || len as u64 > data.len() as u64
             || i32::try_from(flags).is_err()
             || !(0..=i32::MAX as i64).contains(&channel)
         {
             return None;
         }
         Some(SendArgs {
-            peer,
-            data,
-            len: len as usize,
+            peer: Identity::SteamId(steam_id?),
+            payload: &data[..len as usize],
             flags: flags as i32,
             channel: channel as i32,
         })
+    }
+}
+
+/// `ReceiveMessagesOnChannel(channel, max)`: the call a game makes every frame. Raw (see
+/// `raw.rs`); arguments that are not exact integers in range go through the checked function,
+/// which words the mistake or hands back the numbers.
+unsafe extern "C-unwind" fn receive_messages_on_channel(state: *mut ffi::lua_State) -> c_int {
+    let done = receive_body(state);
+    raw::finish(state, done)
+}
+
+unsafe fn receive_body(state: *mut ffi::lua_State) -> Done {
+    let fast = |state| match (raw::exact_integer(state, 1), raw::exact_integer(state, 2)) {
+        (Some(c), Some(m))
+            if (0..=i32::MAX as i64).contains(&c) && (1..=MAX_BATCH).contains(&m) =>
+        {
+            Some((c as i32, m as usize))
+        }
+        _ => None,
+    };
+    let args = match fast(state) {
+        Some(args) => Some(args),
+        None => match raw::checked(state, 2) {
+            Done::Raise => return Done::Raise,
+            Done::Values(_) => fast(state),
+        },
+    };
+    let (Some((channel, max)), Some(slot)) = (args, raw::state::<Rc<Slot>>(state)) else {
+        raw::push_error(state, "'ReceiveMessagesOnChannel': internal error", true);
+        return Done::Raise;
+    };
+    let msgs = raw::guarded(state, RECEIVE, || {
+        slot.with_named(RECEIVE, |b| b.receive_messages_on_channel(channel, max))
+    });
+    match msgs {
+        Ok(msgs) => {
+            ffi::lua_pushinteger(state, msgs.len() as ffi::lua_Integer);
+            message::push_list(state, msgs, raw::extra(1));
+            Done::Values(2)
+        }
+        Err(()) => Done::Raise,
     }
 }

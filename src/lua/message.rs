@@ -1,205 +1,247 @@
 //! `SteamNetworkingMessage_t` userdata: the fields and methods of a received message.
-//! The payload stays a Rust buffer until `m_pData` is read; `Release` (or `__gc`) frees it.
+//!
+//! A plain Lua userdata holding `Option<Message>`, not an mlua one: a game creates one, reads
+//! `m_pData` and calls `Release` for every message it receives, and as raw C calls (`raw.rs`)
+//! the three cost a fraction of mlua's userdata machinery. The payload stays a Rust buffer until
+//! `m_pData` is read; `Release` (or `__gc`) frees it and leaves `None`.
 
-use super::edge::{
-    export_method, export_method_fast, index_fast, Args, Arity, Fail, FastArgs, Ret,
-};
 use super::identity;
+use super::raw::{self, Done};
+use crate::identity::Identity;
 use crate::messages::Message;
-use mlua::state::RawLua;
-use mlua::{
-    ffi, FromLua, IntoLua, Lua, UserData, UserDataFields, UserDataRef, UserDataRefMut, Value,
-};
-use std::ffi::c_int;
+use mlua::{ffi, Function, LightUserData, Lua, Table};
+use std::ffi::{c_int, c_void};
 
-pub struct MessageUd(pub Option<Message>);
+const NAME: &str = "SteamNetworkingMessage_t";
+const METATABLE_KEY: &str = "steam_messages.message.metatable";
 
-const INDEX_KEY: &str = "steam_messages.message.index";
+/// Upvalues of every message function (after `raw.rs`'s own): the metatable that marks a
+/// message, the mlua function that makes an identity userdata, and (for `__index`) the methods.
+const METATABLE: c_int = raw::extra(1);
+const MAKE_IDENTITY: c_int = raw::extra(2);
+const METHODS: c_int = raw::extra(3);
 
-impl UserData for MessageUd {
-    fn add_fields<F: UserDataFields<Self>>(f: &mut F) {
-        f.add_meta_field("__name", "SteamNetworkingMessage_t");
-        f.add_meta_field_with("__index", |lua| {
-            lua.named_registry_value::<Value>(INDEX_KEY)
-        });
-    }
+/// The metatable every message has; `ReceiveMessagesOnChannel` takes it as an upvalue.
+pub fn metatable(lua: &Lua) -> mlua::Result<Table> {
+    lua.named_registry_value(METATABLE_KEY)
 }
 
-impl MessageUd {
-    pub fn new(msg: Message) -> MessageUd {
-        MessageUd(Some(msg))
-    }
-}
-
-impl Args {
-    /// Runs `f` on the live message in argument 1; a released one is an error.
-    fn with_message<R>(&self, f: impl FnOnce(&Message) -> R) -> Ret<R> {
-        let ud = match self.get(1) {
-            Value::UserData(ud) if ud.is::<MessageUd>() => ud.clone(),
-            _ => return Err(self.type_error(1, "SteamNetworkingMessage_t")),
-        };
-        let msg = ud
-            .borrow::<MessageUd>()
-            .map_err(|_| self.bad(1, "message is in use"))?;
-        match &msg.0 {
-            Some(m) => Ok(f(m)),
-            None => Err(super::edge::Fail::new(format!(
-                "'{}': message already released",
-                self.name()
-            ))),
-        }
-    }
-}
-
-fn field(lua: &Lua, m: &Message, key: &[u8]) -> mlua::Result<Value> {
-    Ok(match key {
-        b"m_pData" => Value::String(lua.create_string(&m.data)?),
-        b"m_cbSize" => Value::Integer(m.data.len() as _),
-        b"m_identityPeer" => Value::UserData(identity::push(lua, m.peer.clone())?),
-        b"m_nChannel" => Value::Integer(m.channel as _),
-        b"m_nMessageNumber" => m.message_number.into_lua(lua)?,
-        b"m_usecTimeReceived" => m.usec_time_received.into_lua(lua)?,
-        b"m_nFlags" => Value::Integer(m.flags as _),
-        b"m_conn" => Value::Integer(m.conn as _),
-        b"m_nUserData" => m.user_data.into_lua(lua)?,
-        b"m_nConnUserData" => m.conn_user_data.into_lua(lua)?,
-        b"m_idxLane" => Value::Integer(m.lane as _),
-        _ => Value::Nil,
-    })
-}
+type Method = unsafe extern "C-unwind" fn(*mut ffi::lua_State) -> c_int;
 
 pub fn register(lua: &Lua) -> mlua::Result<()> {
+    let mt = lua.create_table()?;
+    // Only the functions below pass it a pointer, to the identity of a message they hold on the
+    // stack for the call; the debug library can reach it, as it can reach anything.
+    let make_identity: Function = lua.create_function(|lua, p: LightUserData| {
+        // SAFETY: see above.
+        let id = unsafe { (*(p.0 as *const Identity)).clone() };
+        identity::push(lua, id)
+    })?;
     let methods = lua.create_table()?;
-    methods.set(
-        "Release",
-        export_method_fast(
-            lua,
-            "Release",
-            Arity::Zero,
-            |_, mut m: Releasing| {
-                m.0 .0 = None;
-                Ok(())
-            },
-            |_, a| {
-                // Releasing twice is harmless, as it is for a C caller who nulls the pointer.
-                match a.get(1) {
-                    Value::UserData(ud) if ud.is::<MessageUd>() => {
-                        let mut msg = ud
-                            .borrow_mut::<MessageUd>()
-                            .map_err(|_| a.bad(1, "message is in use"))?;
-                        msg.0 = None;
-                        Ok(())
-                    }
-                    _ => Err(a.type_error(1, "SteamNetworkingMessage_t")),
-                }
-            },
-        )?,
-    )?;
-    methods.set(
-        "GetData",
-        export_method(lua, "GetData", Arity::One, |lua, a| {
-            let s = a.with_message(|m| lua.create_string(&m.data))??;
-            Ok(s)
-        })?,
-    )?;
-    methods.set(
-        "GetSize",
-        export_method(lua, "GetSize", Arity::One, |_, a| {
-            a.with_message(|m| m.data.len() as i64)
-        })?,
-    )?;
-    methods.set(
-        "GetChannel",
-        export_method(lua, "GetChannel", Arity::One, |_, a| {
-            a.with_message(|m| m.channel)
-        })?,
-    )?;
-    methods.set(
-        "GetMessageNumber",
-        export_method(lua, "GetMessageNumber", Arity::One, |_, a| {
-            a.with_message(|m| m.message_number)
-        })?,
-    )?;
-    methods.set(
-        "GetTimeReceived",
-        export_method(lua, "GetTimeReceived", Arity::One, |_, a| {
-            a.with_message(|m| m.usec_time_received)
-        })?,
-    )?;
-    methods.set(
-        "GetIdentityPeer",
-        export_method(lua, "GetIdentityPeer", Arity::One, |lua, a| {
-            let peer = a.with_message(|m| m.peer.clone())?;
-            Ok(identity::push(lua, peer)?)
-        })?,
-    )?;
-    let idx = index_fast(
-        lua,
-        "SteamNetworkingMessage_t",
-        methods,
-        |lua, r: FieldRead| match &r.msg.0 {
-            // SAFETY: the key is the string argument, on the Lua stack while this call runs.
-            Some(m) => Ok(field(lua, m, unsafe { r.key() })?),
-            None => Err(Fail::new(
-                "'SteamNetworkingMessage_t': message already released",
-            )),
-        },
-        |lua, a| {
-            // Matched as bytes: turning the key into a `String` first cost an allocation.
-            let key = match a.get(2) {
-                Value::String(s) => s.as_bytes(),
-                _ => return Ok(Value::Nil),
-            };
-            let value = a.with_message(|m| field(lua, m, &key))??;
-            Ok(value)
-        },
-    )?;
-    lua.set_named_registry_value(INDEX_KEY, idx)?;
+    let list: [(&'static str, Method); 7] = [
+        ("Release", release),
+        ("GetData", get_data),
+        ("GetSize", get_size),
+        ("GetChannel", get_channel),
+        ("GetMessageNumber", get_message_number),
+        ("GetTimeReceived", get_time_received),
+        ("GetIdentityPeer", get_identity_peer),
+    ];
+    for (name, f) in list {
+        let up = (mt.clone(), make_identity.clone());
+        methods.set(name, raw::closure(lua, f, name, None, up)?)?;
+    }
+    let up = (mt.clone(), make_identity.clone(), methods);
+    mt.set("__index", raw::closure(lua, index, NAME, None, up)?)?;
+    let up = (mt.clone(), make_identity);
+    mt.set("__gc", raw::closure(lua, collect, NAME, None, up)?)?;
+    mt.set("__name", NAME)?;
+    lua.set_named_registry_value(METATABLE_KEY, mt)?;
     Ok(())
 }
 
-/// `message:Release()` on a message not borrowed elsewhere: every received message's last call.
-struct Releasing(UserDataRefMut<MessageUd>);
+/// Pushes a table of new message userdata (a sequence, as `ReceiveMessagesOnChannel` returns).
+///
+/// # Safety
+/// `state` is the running call's; `metatable` is the index of the message metatable.
+pub unsafe fn push_list(state: *mut ffi::lua_State, msgs: Vec<Message>, metatable: c_int) {
+    ffi::lua_createtable(state, msgs.len().min(c_int::MAX as usize) as c_int, 0);
+    for (i, m) in msgs.into_iter().enumerate() {
+        let block = ffi::lua_newuserdata(state, std::mem::size_of::<Option<Message>>());
+        (block as *mut Option<Message>).write(Some(m));
+        ffi::lua_pushvalue(state, metatable);
+        ffi::lua_setmetatable(state, -2);
+        ffi::lua_rawseti(state, -2, (i + 1) as ffi::lua_Integer);
+    }
+}
 
-impl FastArgs for Releasing {
-    unsafe fn read(state: *mut ffi::lua_State, nargs: c_int, lua: &RawLua) -> Option<Releasing> {
-        if nargs < 1 || ffi::lua_type(state, 1) != ffi::LUA_TUSERDATA {
-            return None;
+/// The message block at `idx`, if the value there is a message.
+unsafe fn message_at(state: *mut ffi::lua_State, idx: c_int) -> Option<*mut Option<Message>> {
+    if ffi::lua_type(state, idx) != ffi::LUA_TUSERDATA || ffi::lua_getmetatable(state, idx) == 0 {
+        return None;
+    }
+    let ours = ffi::lua_rawequal(state, -1, METATABLE) != 0;
+    ffi::lua_settop(state, -2);
+    ours.then(|| ffi::lua_touserdata(state, idx) as *mut Option<Message>)
+}
+
+/// The running function's name, for its error messages.
+unsafe fn name<'a>(state: *mut ffi::lua_State) -> &'a str {
+    raw::state::<&'static str>(state).copied().unwrap_or(NAME)
+}
+
+unsafe fn raise(state: *mut ffi::lua_State, message: String) -> Done {
+    raw::push_error(state, &message, true);
+    Done::Raise
+}
+
+/// The error for a value in argument 1 that is no message: `what (... expected, got ...)`.
+unsafe fn not_a_message(state: *mut ffi::lua_State, what: &str) -> Done {
+    let got = raw::type_name(state, 1);
+    raise(state, format!("{what} ({NAME} expected, got {got})"))
+}
+
+/// A method's body: `f` on the live message in `self`; a bad or released `self` is an error.
+unsafe fn method(
+    state: *mut ffi::lua_State,
+    f: impl FnOnce(*mut ffi::lua_State, &Message) -> c_int,
+) -> Done {
+    let name = name(state);
+    let Some(block) = message_at(state, 1) else {
+        return not_a_message(state, &format!("calling '{name}' on bad self"));
+    };
+    match &*block {
+        Some(m) => Done::Values(f(state, m)),
+        None => raise(state, format!("'{name}': message already released")),
+    }
+}
+
+unsafe fn push_bytes(state: *mut ffi::lua_State, bytes: &[u8]) {
+    ffi::lua_pushlstring(state, bytes.as_ptr() as *const _, bytes.len());
+}
+
+unsafe fn push_integer(state: *mut ffi::lua_State, n: i64) {
+    ffi::lua_pushinteger(state, n as ffi::lua_Integer);
+}
+
+/// A new `SteamNetworkingIdentity` userdata holding a copy of `id`.
+unsafe fn push_identity(state: *mut ffi::lua_State, id: &Identity) {
+    ffi::lua_pushvalue(state, MAKE_IDENTITY);
+    ffi::lua_pushlightuserdata(state, id as *const Identity as *mut c_void);
+    ffi::lua_call(state, 1, 1);
+}
+
+/// Pushes field `key` of `m` (nil for a key no message has).
+unsafe fn push_field(state: *mut ffi::lua_State, m: &Message, key: &[u8]) {
+    match key {
+        b"m_pData" => push_bytes(state, &m.data),
+        b"m_cbSize" => push_integer(state, m.data.len() as i64),
+        b"m_identityPeer" => push_identity(state, &m.peer),
+        b"m_nChannel" => push_integer(state, m.channel.into()),
+        b"m_nMessageNumber" => push_integer(state, m.message_number),
+        b"m_usecTimeReceived" => push_integer(state, m.usec_time_received),
+        b"m_nFlags" => push_integer(state, m.flags.into()),
+        b"m_conn" => push_integer(state, m.conn.into()),
+        b"m_nUserData" => push_integer(state, m.user_data),
+        b"m_nConnUserData" => push_integer(state, m.conn_user_data),
+        b"m_idxLane" => push_integer(state, m.lane.into()),
+        _ => ffi::lua_pushnil(state),
+    }
+}
+
+/// `__index`: a method by its name, else a field of the live message.
+unsafe extern "C-unwind" fn index(state: *mut ffi::lua_State) -> c_int {
+    let done = index_body(state);
+    raw::finish(state, done)
+}
+
+unsafe fn index_body(state: *mut ffi::lua_State) -> Done {
+    ffi::lua_settop(state, 2);
+    ffi::lua_pushvalue(state, 2);
+    if ffi::lua_rawget(state, METHODS) != ffi::LUA_TNIL {
+        return Done::Values(1);
+    }
+    let Some(key) = raw::string_at(state, 2) else {
+        return Done::Values(1); // the nil rawget left
+    };
+    let Some(block) = message_at(state, 1) else {
+        return not_a_message(state, &format!("bad argument #1 to '{NAME}'"));
+    };
+    match &*block {
+        Some(m) => {
+            push_field(state, m, key);
+            Done::Values(1)
         }
-        UserDataRefMut::<MessageUd>::from_stack(1, lua)
-            .ok()
-            .map(Releasing)
+        None => raise(state, format!("'{NAME}': message already released")),
     }
 }
 
-/// `message.field` on a live message with a string key: every received message's `m_pData`.
-struct FieldRead {
-    msg: UserDataRef<MessageUd>,
-    key: *const u8,
-    len: usize,
-}
-
-impl FieldRead {
-    /// # Safety
-    /// Only while the callback that read the arguments runs: the bytes are the Lua string's.
-    unsafe fn key(&self) -> &[u8] {
-        std::slice::from_raw_parts(self.key, self.len)
-    }
-}
-
-impl FastArgs for FieldRead {
-    unsafe fn read(state: *mut ffi::lua_State, nargs: c_int, lua: &RawLua) -> Option<FieldRead> {
-        if nargs < 2
-            || ffi::lua_type(state, 1) != ffi::LUA_TUSERDATA
-            || ffi::lua_type(state, 2) != ffi::LUA_TSTRING
-        {
-            return None;
+/// `Release()`: frees the payload; releasing twice is harmless, as it is for a C caller who
+/// nulls the pointer.
+unsafe extern "C-unwind" fn release(state: *mut ffi::lua_State) -> c_int {
+    let done = match message_at(state, 1) {
+        Some(block) => {
+            drop((*block).take());
+            Done::Values(0)
         }
-        let msg = UserDataRef::<MessageUd>::from_stack(1, lua).ok()?;
-        // A released message's error is worded by the checked path.
-        msg.0.as_ref()?;
-        let mut len = 0usize;
-        let key = ffi::lua_tolstring(state, 2, &mut len) as *const u8;
-        (!key.is_null()).then_some(FieldRead { msg, key, len })
+        None => not_a_message(state, "calling 'Release' on bad self"),
+    };
+    raw::finish(state, done)
+}
+
+/// `__gc`: as `Release`, but silent on anything that is not a message (the debug library can
+/// call it on any value).
+unsafe extern "C-unwind" fn collect(state: *mut ffi::lua_State) -> c_int {
+    if let Some(block) = message_at(state, 1) {
+        drop((*block).take());
     }
+    0
+}
+
+unsafe extern "C-unwind" fn get_data(state: *mut ffi::lua_State) -> c_int {
+    let done = method(state, |state, m| {
+        push_bytes(state, &m.data);
+        1
+    });
+    raw::finish(state, done)
+}
+
+unsafe extern "C-unwind" fn get_size(state: *mut ffi::lua_State) -> c_int {
+    let done = method(state, |state, m| {
+        push_integer(state, m.data.len() as i64);
+        1
+    });
+    raw::finish(state, done)
+}
+
+unsafe extern "C-unwind" fn get_channel(state: *mut ffi::lua_State) -> c_int {
+    let done = method(state, |state, m| {
+        push_integer(state, m.channel.into());
+        1
+    });
+    raw::finish(state, done)
+}
+
+unsafe extern "C-unwind" fn get_message_number(state: *mut ffi::lua_State) -> c_int {
+    let done = method(state, |state, m| {
+        push_integer(state, m.message_number);
+        1
+    });
+    raw::finish(state, done)
+}
+
+unsafe extern "C-unwind" fn get_time_received(state: *mut ffi::lua_State) -> c_int {
+    let done = method(state, |state, m| {
+        push_integer(state, m.usec_time_received);
+        1
+    });
+    raw::finish(state, done)
+}
+
+unsafe extern "C-unwind" fn get_identity_peer(state: *mut ffi::lua_State) -> c_int {
+    let done = method(state, |state, m| {
+        push_identity(state, &m.peer);
+        1
+    });
+    raw::finish(state, done)
 }

@@ -10,6 +10,7 @@ mod interface;
 mod lifecycle;
 mod message;
 mod options;
+mod raw;
 mod slot;
 mod uint64;
 mod utils;

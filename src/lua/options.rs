@@ -31,7 +31,7 @@ fn bad_field(a: &Args, i: usize, field: &str, expected: &str, got: &Value) -> Fa
         i,
         format!(
             "opts.{field}: {expected} expected, got {}",
-            super::edge::type_name(got)
+            super::edge::type_name(a.lua(), got)
         ),
     )
 }

@@ -7,6 +7,7 @@ use super::proto::crypto::PacketKey;
 use super::proto::secret::Secret;
 use super::proto::Endpoint;
 use crate::config::{ConfigTable, ConfigValue};
+use crate::constants::send;
 use crate::identity::Identity;
 use crate::messages::{Backend, DebugLine, Event, Message, SessionInfo};
 use crate::steamid;
@@ -198,9 +199,16 @@ impl Backend for OfflineBackend {
             .endpoint
             .send_message_to_user(now, peer, None, data, flags, channel);
         // A message Nagle holds with others changes nothing due: no flush (a transmit poll and
-        // a timer scan per call) until one fills a packet or starts a new Nagle wait.
+        // a timer scan per call) until one fills a packet or starts a new Nagle wait. What a
+        // Nagle'd send makes due the service thread sends, so a game's stream of small sends
+        // costs its thread no system call per packet; NoNagle and NoDelay go out from here, at
+        // once, as a game sending them wants.
         if !core.endpoint.last_send_was_quiet() {
-            self.shared.flush(&mut core, now);
+            if flags & (send::NO_NAGLE | send::NO_DELAY) == 0 {
+                self.shared.request_service();
+            } else {
+                self.shared.flush(&mut core, now);
+            }
         }
         r
     }

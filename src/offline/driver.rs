@@ -9,7 +9,6 @@ use super::lan::{LanLocator, LanPacket};
 use super::netsim::{Direction, Netsim};
 use super::proto::Endpoint;
 use crate::identity::Identity;
-use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -67,8 +66,12 @@ pub struct Shared {
     socket: UdpSocket,
     /// Where a zero-length datagram wakes the service thread.
     wake_addr: SocketAddr,
-    /// The instant (µs after `epoch`) the service thread sleeps until.
+    /// The instant (µs after `epoch`) the service thread sleeps until; 0 while it works.
     sleeping_until: AtomicU64,
+    /// A wake-up datagram is on its way: one per sleep is enough.
+    wake_sent: AtomicBool,
+    /// A game-side call left work for the service thread (`request_service`).
+    work_pending: AtomicBool,
     stop: AtomicBool,
     directory: Option<Directory>,
     pub epoch: Instant,
@@ -105,6 +108,8 @@ impl Shared {
             socket,
             wake_addr,
             sleeping_until: AtomicU64::new(u64::MAX),
+            wake_sent: AtomicBool::new(false),
+            work_pending: AtomicBool::new(false),
             stop: AtomicBool::new(false),
             directory,
             epoch,
@@ -149,20 +154,7 @@ impl Shared {
             batch::send_all(&self.socket, outgoing);
         }
         if outgoing.is_empty() {
-            while let Some(t) = endpoint.poll_transmit(now) {
-                if *simulate {
-                    netsim.push(
-                        now,
-                        endpoint.config(),
-                        Direction::Send,
-                        t.destination,
-                        t.payload,
-                    );
-                } else {
-                    outgoing.push((t.destination, t.payload));
-                }
-            }
-            outgoing.extend(std::iter::from_fn(|| netsim.poll(now, Direction::Send)));
+            Self::collect(endpoint, netsim, outgoing, *simulate, now);
             if !outgoing.is_empty() {
                 batch::send_all(&self.socket, outgoing);
             }
@@ -173,6 +165,70 @@ impl Shared {
                 let _ = self.socket.send_to(&[], self.wake_addr);
             }
         }
+    }
+
+    /// Leaves the sending of what a game-side call made due to the service thread. Call with
+    /// the core locked: the thread checks `work_pending` under the lock before it sleeps, and
+    /// stores `sleeping_until` in the same hold, so either it sees the work or this sees it
+    /// asleep and wakes it (one datagram per sleep).
+    pub fn request_service(&self) {
+        self.work_pending.store(true, Ordering::Release);
+        if self.sleeping_until.load(Ordering::Acquire) != 0
+            && !self.wake_sent.swap(true, Ordering::AcqRel)
+        {
+            let _ = self.socket.send_to(&[], self.wake_addr);
+        }
+    }
+
+    /// The service thread's send: what is due leaves the core under the lock, and goes to the
+    /// socket after the lock is released, so a game-side call never waits on a system call of
+    /// this thread's. What the socket refuses goes back in front of the queue.
+    fn send_unlocked(&self, mut core: MutexGuard<'_, Core>, now: Instant) {
+        if core.outgoing.is_empty() {
+            let Core {
+                endpoint,
+                netsim,
+                outgoing,
+                simulate,
+                ..
+            } = &mut *core;
+            Self::collect(endpoint, netsim, outgoing, *simulate, now);
+        }
+        if core.outgoing.is_empty() {
+            return;
+        }
+        let mut out = std::mem::take(&mut core.outgoing);
+        drop(core);
+        batch::send_all(&self.socket, &mut out);
+        if !out.is_empty() {
+            let mut core = self.lock();
+            out.append(&mut core.outgoing);
+            core.outgoing = out;
+        }
+    }
+
+    /// Moves every datagram the core and the netsim have due into `outgoing`.
+    fn collect(
+        endpoint: &mut Endpoint,
+        netsim: &mut Netsim,
+        outgoing: &mut Vec<(SocketAddr, Vec<u8>)>,
+        simulate: bool,
+        now: Instant,
+    ) {
+        while let Some(t) = endpoint.poll_transmit(now) {
+            if simulate {
+                netsim.push(
+                    now,
+                    endpoint.config(),
+                    Direction::Send,
+                    t.destination,
+                    t.payload,
+                );
+            } else {
+                outgoing.push((t.destination, t.payload));
+            }
+        }
+        outgoing.extend(std::iter::from_fn(|| netsim.poll(now, Direction::Send)));
     }
 
     /// Feeds one received datagram to the core (through the netsim when it is active).
@@ -226,7 +282,6 @@ impl Shared {
             core.last_resolve = now;
             self.resolve(core, now);
         }
-        self.flush(core, now);
     }
 
     /// Gives the core addresses for the peers it is waiting on: from the directory, else by
@@ -269,48 +324,54 @@ impl Shared {
             let now = Instant::now();
             let sleep = {
                 let core = self.lock();
-                let next = core.next_wakeup(now);
-                let until = next
-                    .map(|n| n.min(now + MAX_IDLE))
-                    .unwrap_or(now + MAX_IDLE);
-                self.sleeping_until
-                    .store(self.micros(until), Ordering::Release);
-                until.saturating_duration_since(now)
+                if self.work_pending.swap(false, Ordering::AcqRel) {
+                    None
+                } else {
+                    let next = core.next_wakeup(now);
+                    let until = next
+                        .map(|n| n.min(now + MAX_IDLE))
+                        .unwrap_or(now + MAX_IDLE);
+                    self.sleeping_until
+                        .store(self.micros(until), Ordering::Release);
+                    Some(until.saturating_duration_since(now))
+                }
             };
-            // A zero timeout means "block forever" to the OS, so never ask for less than 1 µs.
-            let _ = self
-                .socket
-                .set_read_timeout(Some(sleep.max(Duration::from_micros(50))));
-            let received = self.socket.recv_from(&mut buf);
+            // Work left by a game-side call: no sleep, and no blocking receive.
+            let received = sleep.map(|sleep| {
+                // A zero timeout means "block forever" to the OS, so never ask for less.
+                let _ = self
+                    .socket
+                    .set_read_timeout(Some(sleep.max(Duration::from_micros(50))));
+                self.socket.recv_from(&mut buf)
+            });
             self.sleeping_until.store(0, Ordering::Release);
+            self.wake_sent.store(false, Ordering::Release);
             let mut core = self.lock();
             let now = Instant::now(); // under the lock: see `OfflineBackend::act`
-            match received {
-                Ok((n, from)) => {
+                                      // A timeout or an error (Windows reports port-unreachable as a reset) takes nothing;
+                                      // a datagram, or work to do, goes on to what else is queued.
+            let busy = match received {
+                Some(Ok((n, from))) => {
                     self.receive(&mut core, now, from, &buf[..n]);
-                    // A flood: take what is already queued too, before timers and sends.
-                    for _ in 0..RECV_BATCHES {
-                        batch::recv_ready(&self.socket, &mut bufs, &mut ready);
-                        for &(i, n, from) in &ready {
-                            self.receive(&mut core, now, from, &bufs[i][..n]);
-                        }
-                        if ready.len() < batch::BATCH {
-                            break;
-                        }
+                    true
+                }
+                Some(Err(_)) => false,
+                None => true,
+            };
+            if busy {
+                // A flood: take what is already queued too, before timers and sends.
+                for _ in 0..RECV_BATCHES {
+                    batch::recv_ready(&self.socket, &mut bufs, &mut ready);
+                    for &(i, n, from) in &ready {
+                        self.receive(&mut core, now, from, &bufs[i][..n]);
+                    }
+                    if ready.len() < batch::BATCH {
+                        break;
                     }
                 }
-                // Timeouts, and the port-unreachable reports Windows delivers as resets.
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        ErrorKind::WouldBlock
-                            | ErrorKind::TimedOut
-                            | ErrorKind::ConnectionReset
-                            | ErrorKind::Interrupted
-                    ) => {}
-                Err(_) => {}
             }
             self.service(&mut core, now);
+            self.send_unlocked(core, now);
         }
         self.sleeping_until.store(u64::MAX, Ordering::Release);
     }
