@@ -26,7 +26,9 @@ pub fn metatable(lua: &Lua) -> mlua::Result<Table> {
     lua.named_registry_value(METATABLE_KEY)
 }
 
-type Method = unsafe extern "C-unwind" fn(*mut ffi::lua_State) -> c_int;
+/// What a message function's closure holds: its name, for its errors, and for a getter method
+/// the field it reads (`GetData` is `m_pData`, ...), so methods and fields share `push_field`.
+type Info = (&'static str, &'static [u8]);
 
 pub fn register(lua: &Lua) -> mlua::Result<()> {
     let mt = lua.create_table()?;
@@ -38,23 +40,26 @@ pub fn register(lua: &Lua) -> mlua::Result<()> {
         identity::push(lua, id)
     })?;
     let methods = lua.create_table()?;
-    let list: [(&'static str, Method); 7] = [
-        ("Release", release),
-        ("GetData", get_data),
-        ("GetSize", get_size),
-        ("GetChannel", get_channel),
-        ("GetMessageNumber", get_message_number),
-        ("GetTimeReceived", get_time_received),
-        ("GetIdentityPeer", get_identity_peer),
+    let up = (mt.clone(), make_identity.clone());
+    let info: Info = ("Release", b"");
+    methods.set("Release", raw::closure(lua, release, info, None, up)?)?;
+    let getters: [Info; 6] = [
+        ("GetData", b"m_pData"),
+        ("GetSize", b"m_cbSize"),
+        ("GetChannel", b"m_nChannel"),
+        ("GetMessageNumber", b"m_nMessageNumber"),
+        ("GetTimeReceived", b"m_usecTimeReceived"),
+        ("GetIdentityPeer", b"m_identityPeer"),
     ];
-    for (name, f) in list {
+    for info in getters {
         let up = (mt.clone(), make_identity.clone());
-        methods.set(name, raw::closure(lua, f, name, None, up)?)?;
+        methods.set(info.0, raw::closure(lua, get_field, info, None, up)?)?;
     }
     let up = (mt.clone(), make_identity.clone(), methods);
-    mt.set("__index", raw::closure(lua, index, NAME, None, up)?)?;
+    let info: Info = (NAME, b"");
+    mt.set("__index", raw::closure(lua, index, info, None, up)?)?;
     let up = (mt.clone(), make_identity);
-    mt.set("__gc", raw::closure(lua, collect, NAME, None, up)?)?;
+    mt.set("__gc", raw::closure(lua, collect, info, None, up)?)?;
     mt.set("__name", NAME)?;
     lua.set_named_registry_value(METATABLE_KEY, mt)?;
     Ok(())
@@ -85,9 +90,9 @@ unsafe fn message_at(state: *mut ffi::lua_State, idx: c_int) -> Option<*mut Opti
     ours.then(|| ffi::lua_touserdata(state, idx) as *mut Option<Message>)
 }
 
-/// The running function's name, for its error messages.
-unsafe fn name<'a>(state: *mut ffi::lua_State) -> &'a str {
-    raw::state::<&'static str>(state).copied().unwrap_or(NAME)
+/// The running function's `Info`.
+unsafe fn info(state: *mut ffi::lua_State) -> Info {
+    raw::state::<Info>(state).copied().unwrap_or((NAME, b""))
 }
 
 unsafe fn raise(state: *mut ffi::lua_State, message: String) -> Done {
@@ -106,7 +111,7 @@ unsafe fn method(
     state: *mut ffi::lua_State,
     f: impl FnOnce(*mut ffi::lua_State, &Message) -> c_int,
 ) -> Done {
-    let name = name(state);
+    let (name, _) = info(state);
     let Some(block) = message_at(state, 1) else {
         return not_a_message(state, &format!("calling '{name}' on bad self"));
     };
@@ -198,49 +203,11 @@ unsafe extern "C-unwind" fn collect(state: *mut ffi::lua_State) -> c_int {
     0
 }
 
-unsafe extern "C-unwind" fn get_data(state: *mut ffi::lua_State) -> c_int {
+/// A getter method (`GetData`, ...): the field its closure names.
+unsafe extern "C-unwind" fn get_field(state: *mut ffi::lua_State) -> c_int {
+    let (_, field) = info(state);
     let done = method(state, |state, m| {
-        push_bytes(state, &m.data);
-        1
-    });
-    raw::finish(state, done)
-}
-
-unsafe extern "C-unwind" fn get_size(state: *mut ffi::lua_State) -> c_int {
-    let done = method(state, |state, m| {
-        push_integer(state, m.data.len() as i64);
-        1
-    });
-    raw::finish(state, done)
-}
-
-unsafe extern "C-unwind" fn get_channel(state: *mut ffi::lua_State) -> c_int {
-    let done = method(state, |state, m| {
-        push_integer(state, m.channel.into());
-        1
-    });
-    raw::finish(state, done)
-}
-
-unsafe extern "C-unwind" fn get_message_number(state: *mut ffi::lua_State) -> c_int {
-    let done = method(state, |state, m| {
-        push_integer(state, m.message_number);
-        1
-    });
-    raw::finish(state, done)
-}
-
-unsafe extern "C-unwind" fn get_time_received(state: *mut ffi::lua_State) -> c_int {
-    let done = method(state, |state, m| {
-        push_integer(state, m.usec_time_received);
-        1
-    });
-    raw::finish(state, done)
-}
-
-unsafe extern "C-unwind" fn get_identity_peer(state: *mut ffi::lua_State) -> c_int {
-    let done = method(state, |state, m| {
-        push_identity(state, &m.peer);
+        push_field(state, m, field);
         1
     });
     raw::finish(state, done)

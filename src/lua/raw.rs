@@ -111,12 +111,12 @@ pub unsafe fn guarded<R>(
     name: &str,
     f: impl FnOnce() -> Ret<R>,
 ) -> Result<R, ()> {
-    let message = match catch_unwind(AssertUnwindSafe(f)) {
+    let (message, at_caller) = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(r)) => return Ok(r),
         Ok(Err(Fail(message, position))) => (message, position == edge::Position::Caller),
         Err(panic) => (edge::panic_message(name, panic.as_ref()), true),
     };
-    push_error(state, &message.0, message.1);
+    push_error(state, &message, at_caller);
     Err(())
 }
 

@@ -50,6 +50,22 @@ impl Core {
         self.simulate = !Netsim::is_idle(self.endpoint.config());
     }
 
+    /// Moves every datagram the endpoint and the netsim have due into `outgoing`.
+    fn collect(&mut self, now: Instant) {
+        while let Some(t) = self.endpoint.poll_transmit(now) {
+            if self.simulate {
+                let config = self.endpoint.config();
+                self.netsim
+                    .push(now, config, Direction::Send, t.destination, t.payload);
+            } else {
+                self.outgoing.push((t.destination, t.payload));
+            }
+        }
+        let netsim = &mut self.netsim;
+        self.outgoing
+            .extend(std::iter::from_fn(|| netsim.poll(now, Direction::Send)));
+    }
+
     /// When the service thread next has work: a timer, the netsim, or datagrams waiting for
     /// room in the socket's send buffer.
     fn next_wakeup(&self, now: Instant) -> Option<Instant> {
@@ -141,22 +157,15 @@ impl Shared {
     /// waiting, then wakes the service thread if the core's next timer is earlier than the
     /// thread's sleep.
     pub fn flush(&self, core: &mut Core, now: Instant) {
-        let Core {
-            endpoint,
-            netsim,
-            outgoing,
-            simulate,
-            ..
-        } = core;
         // Datagrams the socket would not take last time go first; while any wait, the core and
         // the netsim keep theirs (bounded queues there; pacing then follows the socket's pace).
-        if !outgoing.is_empty() {
-            batch::send_all(&self.socket, outgoing);
+        if !core.outgoing.is_empty() {
+            batch::send_all(&self.socket, &mut core.outgoing);
         }
-        if outgoing.is_empty() {
-            Self::collect(endpoint, netsim, outgoing, *simulate, now);
-            if !outgoing.is_empty() {
-                batch::send_all(&self.socket, outgoing);
+        if core.outgoing.is_empty() {
+            core.collect(now);
+            if !core.outgoing.is_empty() {
+                batch::send_all(&self.socket, &mut core.outgoing);
             }
         }
         let next = core.next_wakeup(now);
@@ -185,14 +194,7 @@ impl Shared {
     /// this thread's. What the socket refuses goes back in front of the queue.
     fn send_unlocked(&self, mut core: MutexGuard<'_, Core>, now: Instant) {
         if core.outgoing.is_empty() {
-            let Core {
-                endpoint,
-                netsim,
-                outgoing,
-                simulate,
-                ..
-            } = &mut *core;
-            Self::collect(endpoint, netsim, outgoing, *simulate, now);
+            core.collect(now);
         }
         if core.outgoing.is_empty() {
             return;
@@ -205,30 +207,6 @@ impl Shared {
             out.append(&mut core.outgoing);
             core.outgoing = out;
         }
-    }
-
-    /// Moves every datagram the core and the netsim have due into `outgoing`.
-    fn collect(
-        endpoint: &mut Endpoint,
-        netsim: &mut Netsim,
-        outgoing: &mut Vec<(SocketAddr, Vec<u8>)>,
-        simulate: bool,
-        now: Instant,
-    ) {
-        while let Some(t) = endpoint.poll_transmit(now) {
-            if simulate {
-                netsim.push(
-                    now,
-                    endpoint.config(),
-                    Direction::Send,
-                    t.destination,
-                    t.payload,
-                );
-            } else {
-                outgoing.push((t.destination, t.payload));
-            }
-        }
-        outgoing.extend(std::iter::from_fn(|| netsim.poll(now, Direction::Send)));
     }
 
     /// Feeds one received datagram to the core (through the netsim when it is active).
@@ -348,8 +326,9 @@ impl Shared {
             self.wake_sent.store(false, Ordering::Release);
             let mut core = self.lock();
             let now = Instant::now(); // under the lock: see `OfflineBackend::act`
-                                      // A timeout or an error (Windows reports port-unreachable as a reset) takes nothing;
-                                      // a datagram, or work to do, goes on to what else is queued.
+
+            // A timeout or an error (Windows reports port-unreachable as a reset) takes nothing;
+            // a datagram, or work to do, goes on to what else is queued.
             let busy = match received {
                 Some(Ok((n, from))) => {
                     self.receive(&mut core, now, from, &buf[..n]);
