@@ -27,14 +27,8 @@ describe("an offline game server", function()
     local client = sm.instance(Steam)
     local send = client.NetworkingMessages.SendMessageToUser
     assert.are.equal(Steam.k_EResultOK, send(server_id, "join", 4, Steam.k_nSteamNetworkingSend_Reliable, 0))
-    local got
-    assert.is_true(sm.pump_until(function()
-      Steam.GameServerRunCallbacks()
-      local n, msgs = GS.ReceiveMessagesOnChannel(0, 8)
-      if n > 0 then got = msgs[1].m_pData; msgs[1]:Release() end
-      return got ~= nil
-    end, 10, client))
-    assert.are.equal("join", got)
+    local server = { RunCallbacks = Steam.GameServerRunCallbacks }
+    assert.are.equal("join", sm.receive_data(GS, 0, 10, client, server))
     assert.are.same({ sm.identity_of(Steam, client):ToString() }, requests)
     client.Shutdown()
   end)

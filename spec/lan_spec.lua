@@ -20,19 +20,13 @@ describe("LAN peers", function()
   it("are asked for a SteamID the directory cannot place", function()
     local B, portB = instance_on_free_port { directory = false }
     local A = sm.instance(Steam, { directory = false, peers = { "127.0.0.1:" .. portB } })
-    local got
     B.NetworkingMessages.OnSteamNetworkingMessagesSessionRequest = function(data)
       B.NetworkingMessages.AcceptSessionWithUser(data.m_identityRemote)
     end
     local idB = sm.identity_of(Steam, B)
     assert.are.equal(Steam.k_EResultOK,
       A.NetworkingMessages.SendMessageToUser(idB, "over the lan", 12, Steam.k_nSteamNetworkingSend_Reliable, 0))
-    assert.is_true(sm.pump_until(function()
-      local n, msgs = B.NetworkingMessages.ReceiveMessagesOnChannel(0, 4)
-      if n > 0 then got = msgs[1].m_pData; msgs[1]:Release() end
-      return got ~= nil
-    end, 10, A, B))
-    assert.are.equal("over the lan", got)
+    assert.are.equal("over the lan", sm.receive_data(B.NetworkingMessages, 0, 10, A, B))
     local _, info = A.NetworkingMessages.GetSessionConnectionInfo(idB)
     assert.are.equal("127.0.0.1:" .. portB, info.m_addrRemote)
     A.Shutdown(); B.Shutdown()
@@ -70,13 +64,7 @@ describe("LAN peers", function()
     -- B answers the SteamID it saw; A's session by address carries the answer back.
     assert.are.equal(Steam.k_EResultOK,
       B.NetworkingMessages.SendMessageToUser(from, "back", 4, Steam.k_nSteamNetworkingSend_Reliable, 1))
-    local answer
-    assert.is_true(sm.pump_until(function()
-      local n, msgs = A.NetworkingMessages.ReceiveMessagesOnChannel(1, 8)
-      if n > 0 then answer = msgs[1].m_pData; msgs[1]:Release() end
-      return answer ~= nil
-    end, 10, A, B))
-    assert.are.equal("back", answer)
+    assert.are.equal("back", sm.receive_data(A.NetworkingMessages, 1, 10, A, B))
     A.Shutdown(); B.Shutdown()
   end)
 

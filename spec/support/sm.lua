@@ -72,6 +72,18 @@ function M.pump_until(cond, timeout, ...)
   return cond()
 end
 
+-- The data of the first message that arrives on `channel` of `nm` (a NetworkingMessages table),
+-- released; runs the pumps' RunCallbacks meanwhile (see pump_until). nil after the timeout.
+function M.receive_data(nm, channel, timeout, ...)
+  local got
+  M.pump_until(function()
+    local n, msgs = nm.ReceiveMessagesOnChannel(channel, 8)
+    if n > 0 then got = msgs[1].m_pData; msgs[1]:Release() end
+    return got ~= nil
+  end, timeout, ...)
+  return got
+end
+
 -- A SteamNetworkingIdentity for an instance's SteamID.
 function M.identity_of(Steam, peer)
   local id = Steam.newSteamNetworkingIdentity()
