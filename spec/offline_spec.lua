@@ -43,6 +43,17 @@ describe("two offline instances", function()
     B.Shutdown()
   end)
 
+  -- B accepts every request, and A's reliable `first` opens the session; what B received.
+  local function open_with(first)
+    B.NetworkingMessages.OnSteamNetworkingMessagesSessionRequest = function(data)
+      B.NetworkingMessages.AcceptSessionWithUser(data.m_identityRemote)
+    end
+    A.NetworkingMessages.SendMessageToUser(idB, first, #first, RELIABLE, 0)
+    local got = {}
+    assert.is_true(pump({ A, B }, function() receive_all(B, 0, got); return #got == 1 end))
+    return got
+  end
+
   local function logged(pattern)
     for _, line in ipairs(log) do
       if line:find(pattern) then return true end
@@ -233,12 +244,7 @@ describe("two offline instances", function()
     for _, p in ipairs({ A, B }) do
       p.NetworkingUtils.SetGlobalConfigValueInt32(Steam.k_ESteamNetworkingConfig_TimeoutConnected, 3000)
     end
-    B.NetworkingMessages.OnSteamNetworkingMessagesSessionRequest = function(data)
-      B.NetworkingMessages.AcceptSessionWithUser(data.m_identityRemote)
-    end
-    A.NetworkingMessages.SendMessageToUser(idB, "before", 6, RELIABLE, 0)
-    local got = {}
-    assert.is_true(pump({ A, B }, function() receive_all(B, 0, got); return #got == 1 end))
+    local got = open_with("before")
     -- A loading screen: no RunCallbacks, no receive, for longer than the connected timeout.
     socket.sleep(5)
     assert.are.equal(Steam.k_ESteamNetworkingConnectionState_Connected, A.NetworkingMessages.GetSessionConnectionInfo(idB))
@@ -246,6 +252,30 @@ describe("two offline instances", function()
     A.NetworkingMessages.SendMessageToUser(idB, "after", 5, RELIABLE, 0)
     assert.is_true(pump({ A, B }, function() receive_all(B, 0, got); return #got == 2 end))
     assert.are.equal("after", got[2].data)
+  end)
+
+  it("read the socket from a busy-polling game, and from the service thread again once it stops", function()
+    local got = open_with("hello")
+    -- A game loop that polls without a pause: it reads the socket itself.
+    local deadline = socket.gettime() + 10
+    for i = 1, 100 do A.NetworkingMessages.SendMessageToUser(idB, "busy" .. i, 4 + #tostring(i), RELIABLE, 0) end
+    repeat receive_all(B, 0, got) until #got == 101 or socket.gettime() > deadline
+    assert.are.equal(101, #got)
+    for i = 1, 100 do assert.are.equal("busy" .. i, got[i + 1].data) end
+    -- It stops polling (a loading screen): the service thread takes the datagrams and queues
+    -- them, with no call on B's side at all.
+    for i = 1, 10 do A.NetworkingMessages.SendMessageToUser(idB, "later" .. i, 5 + #tostring(i), RELIABLE, 0) end
+    local stats
+    deadline = socket.gettime() + 10
+    repeat
+      socket.sleep(0.01)
+      stats = B.Extra.GetStats()
+    until stats.queued_messages == 10 or socket.gettime() > deadline
+    assert.are.equal(10, stats.queued_messages)
+    got = {}
+    receive_all(B, 0, got)
+    assert.are.equal(10, #got)
+    assert.are.equal("later10", got[10].data)
   end)
 end)
 

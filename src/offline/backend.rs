@@ -189,15 +189,22 @@ impl Backend for OfflineBackend {
         // and the lookup happens outside the lock.
         let mut core = self.shared.lock();
         let now = Instant::now();
-        if core.endpoint.peer_address(peer).is_none() {
-            drop(core);
-            let address = self.address_of(peer);
-            return self
-                .act(|e, now| e.send_message_to_user(now, peer, address, data, flags, channel));
-        }
-        let r = core
+        let r = match core
             .endpoint
-            .send_message_to_user(now, peer, None, data, flags, channel);
+            .send_on_open_session(now, peer, data, flags, channel)
+        {
+            Some(r) => r,
+            None if core.endpoint.peer_address(peer).is_none() => {
+                drop(core);
+                let address = self.address_of(peer);
+                return self.act(|e, now| {
+                    e.send_message_to_user(now, peer, address, data, flags, channel)
+                });
+            }
+            None => core
+                .endpoint
+                .send_message_to_user(now, peer, None, data, flags, channel),
+        };
         // A message Nagle holds with others changes nothing due: no flush (a transmit poll and
         // a timer scan per call) until one fills a packet or starts a new Nagle wait. What a
         // Nagle'd send makes due the service thread sends, so a game's stream of small sends

@@ -11,8 +11,8 @@ use super::proto::Endpoint;
 use crate::identity::Identity;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::thread::{JoinHandle, Thread};
 use std::time::{Duration, Instant};
 
 /// The largest datagram we read: any UDP payload whole, so the core sees its real length and
@@ -27,6 +27,16 @@ const RECV_BATCHES: usize = 4;
 const SEND_RETRY: Duration = Duration::from_millis(1);
 /// How often unresolved peers are looked up in the directory again.
 const RESOLVE_EVERY: Duration = Duration::from_millis(200);
+/// A game that polls the socket (`ReceiveMessagesOnChannel` with nothing queued) again within
+/// `BUSY_POLL` of its last poll is polling in a loop, and for `GAME_POLLS_FOR` after that it is
+/// the one that reads the socket: the service thread then only keeps the timers. Two threads
+/// blocked on one socket would both be woken by a datagram, and on a machine with few cores the
+/// wake-up of the second takes a core from the game (the round trip's tail, and a flood's rate).
+/// A game that polls once a frame never counts as busy, so its datagrams are never left
+/// waiting for it; one that stops polling gets the service thread back on the socket within
+/// `GAME_POLLS_FOR`.
+const BUSY_POLL: Duration = Duration::from_millis(1);
+const GAME_POLLS_FOR: Duration = Duration::from_millis(10);
 
 pub struct Core {
     pub endpoint: Endpoint,
@@ -88,6 +98,15 @@ pub struct Shared {
     wake_sent: AtomicBool,
     /// A game-side call left work for the service thread (`request_service`).
     work_pending: AtomicBool,
+    /// The service thread sleeps parked, not on the socket (`GAME_POLLS_FOR`); set with
+    /// `sleeping_until`, under the lock, so a waker knows how to wake it.
+    parked: AtomicBool,
+    /// When the game's thread last read the socket (µs after `epoch`; 0: never).
+    game_polled: AtomicU64,
+    /// Until when the game's thread reads the socket (µs after `epoch`; see `BUSY_POLL`).
+    game_drives_until: AtomicU64,
+    /// The service thread, to unpark it.
+    thread: OnceLock<Thread>,
     stop: AtomicBool,
     directory: Option<Directory>,
     pub epoch: Instant,
@@ -126,6 +145,10 @@ impl Shared {
             sleeping_until: AtomicU64::new(u64::MAX),
             wake_sent: AtomicBool::new(false),
             work_pending: AtomicBool::new(false),
+            parked: AtomicBool::new(false),
+            game_polled: AtomicU64::new(0),
+            game_drives_until: AtomicU64::new(0),
+            thread: OnceLock::new(),
             stop: AtomicBool::new(false),
             directory,
             epoch,
@@ -171,8 +194,20 @@ impl Shared {
         let next = core.next_wakeup(now);
         if let Some(next) = next {
             if self.micros(next) < self.sleeping_until.load(Ordering::Acquire) {
-                let _ = self.socket.send_to(&[], self.wake_addr);
+                self.wake();
             }
+        }
+    }
+
+    /// Wakes the service thread from its sleep: a datagram to itself when it sleeps on the
+    /// socket, an unpark when it sleeps parked (a wake before the park is kept by the park token).
+    fn wake(&self) {
+        if self.parked.load(Ordering::Acquire) {
+            if let Some(thread) = self.thread.get() {
+                thread.unpark();
+            }
+        } else {
+            let _ = self.socket.send_to(&[], self.wake_addr);
         }
     }
 
@@ -185,7 +220,7 @@ impl Shared {
         if self.sleeping_until.load(Ordering::Acquire) != 0
             && !self.wake_sent.swap(true, Ordering::AcqRel)
         {
-            let _ = self.socket.send_to(&[], self.wake_addr);
+            self.wake();
         }
     }
 
@@ -242,6 +277,12 @@ impl Shared {
             bufs = vec![vec![0u8; batch::DATAGRAM_MAX]; POLL_BUFFERS];
         }
         batch::recv_ready(&self.socket, &mut bufs, &mut ready);
+        let us = self.micros(now).max(1);
+        let before = self.game_polled.swap(us, Ordering::AcqRel);
+        if before != 0 && us.saturating_sub(before) < BUSY_POLL.as_micros() as u64 {
+            let until = us.saturating_add(GAME_POLLS_FOR.as_micros() as u64);
+            self.game_drives_until.store(until, Ordering::Release);
+        }
         for &(i, n, from) in &ready {
             self.receive(core, now, from, &bufs[i][..n]);
         }
@@ -298,6 +339,7 @@ impl Shared {
         let mut buf = vec![0u8; RECV_BUFFER];
         let mut bufs = vec![vec![0u8; batch::DATAGRAM_MAX]; batch::BATCH];
         let mut ready = Vec::with_capacity(batch::BATCH);
+        let _ = self.thread.set(std::thread::current());
         while !self.stop.load(Ordering::Acquire) {
             let now = Instant::now();
             let sleep = {
@@ -306,36 +348,51 @@ impl Shared {
                     None
                 } else {
                     let next = core.next_wakeup(now);
-                    let until = next
+                    let mut until = next
                         .map(|n| n.min(now + MAX_IDLE))
                         .unwrap_or(now + MAX_IDLE);
+                    let parked = self.game_drives(now);
+                    if parked {
+                        let game = self.game_drives_until.load(Ordering::Acquire);
+                        until = until.min(self.epoch + Duration::from_micros(game));
+                    }
+                    self.parked.store(parked, Ordering::Release);
                     self.sleeping_until
                         .store(self.micros(until), Ordering::Release);
-                    Some(until.saturating_duration_since(now))
+                    Some((until.saturating_duration_since(now), parked))
                 }
             };
             // Work left by a game-side call: no sleep, and no blocking receive.
-            let received = sleep.map(|sleep| {
-                // A zero timeout means "block forever" to the OS, so never ask for less.
-                let _ = self
-                    .socket
-                    .set_read_timeout(Some(sleep.max(Duration::from_micros(50))));
-                self.socket.recv_from(&mut buf)
-            });
+            let received = match sleep {
+                None => None,
+                Some((sleep, true)) => {
+                    std::thread::park_timeout(sleep);
+                    None
+                }
+                Some((sleep, false)) => {
+                    // A zero timeout means "block forever" to the OS, so never ask for less.
+                    let _ = self
+                        .socket
+                        .set_read_timeout(Some(sleep.max(Duration::from_micros(50))));
+                    Some(self.socket.recv_from(&mut buf))
+                }
+            };
             self.sleeping_until.store(0, Ordering::Release);
+            self.parked.store(false, Ordering::Release);
             self.wake_sent.store(false, Ordering::Release);
             let mut core = self.lock();
             let now = Instant::now(); // under the lock: see `OfflineBackend::act`
 
             // A timeout or an error (Windows reports port-unreachable as a reset) takes nothing;
-            // a datagram, or work to do, goes on to what else is queued.
+            // a datagram, or work to do, goes on to what else is queued, unless the game's
+            // thread is the one reading the socket now.
             let busy = match received {
                 Some(Ok((n, from))) => {
                     self.receive(&mut core, now, from, &buf[..n]);
                     true
                 }
                 Some(Err(_)) => false,
-                None => true,
+                None => !self.game_drives(now),
             };
             if busy {
                 // A flood: take what is already queued too, before timers and sends.
@@ -355,9 +412,17 @@ impl Shared {
         self.sleeping_until.store(u64::MAX, Ordering::Release);
     }
 
+    /// Whether the game's thread reads the socket now (`BUSY_POLL`).
+    fn game_drives(&self, now: Instant) -> bool {
+        self.micros(now) < self.game_drives_until.load(Ordering::Acquire)
+    }
+
     /// Stops the loop; the caller joins the thread.
     pub fn request_stop(&self) {
         self.stop.store(true, Ordering::Release);
+        if let Some(thread) = self.thread.get() {
+            thread.unpark();
+        }
         let _ = self.socket.send_to(&[], self.wake_addr);
     }
 }

@@ -201,6 +201,9 @@ pub struct Endpoint {
     sessions: BTreeMap<u32, Session>,
     by_key: HashMap<Identity, u32, TableHash>,
     by_local_id: HashMap<u64, u32, TableHash>,
+    /// The session the last send went to: a game sends many messages to one peer in a row, and
+    /// this spares each the table look-up (`send_on_open_session`). Cleared with the session.
+    last_send: Option<(Identity, u32)>,
     next_conn: u32,
     next_poll: u32,
     inbox: Inbox,
@@ -243,6 +246,7 @@ impl Endpoint {
             sessions: BTreeMap::new(),
             by_key: HashMap::with_hasher(table_hash.clone()),
             by_local_id: HashMap::with_hasher(table_hash),
+            last_send: None,
             next_conn: 1,
             next_poll: 0,
             inbox: Inbox::default(),
@@ -351,6 +355,7 @@ impl Endpoint {
 
     fn remove_session(&mut self, conn: u32) -> Option<Session> {
         let s = self.sessions.remove(&conn)?;
+        self.last_send = None;
         self.by_key.remove(&s.key);
         self.by_local_id.remove(&s.local_id);
         Some(s)
@@ -488,6 +493,39 @@ impl Endpoint {
         let r = s.send_message(now, data, flags, channel, &self.limits, &mut self.debug);
         self.last_send_quiet = quiet && r == result::OK;
         r
+    }
+
+    /// `SendMessageToUser` on a session that is open (connecting or connected) and has an
+    /// address: the send a game makes many times a frame, with none of the checks that only a
+    /// new, failed or requested session needs (and the same result). `None`: not such a
+    /// session, take `send_message_to_user`.
+    pub fn send_on_open_session(
+        &mut self,
+        now: Instant,
+        peer: &Identity,
+        data: &[u8],
+        flags: i32,
+        channel: i32,
+    ) -> Option<i32> {
+        if data.len() > MAX_MESSAGE_SIZE_SEND {
+            return None;
+        }
+        let conn = match &self.last_send {
+            Some((key, conn)) if key == peer => *conn,
+            _ => *self.by_key.get(peer)?,
+        };
+        let s = self.sessions.get_mut(&conn)?;
+        if !matches!(s.phase, Phase::Connecting | Phase::Connected) || s.addr.is_none() {
+            return None;
+        }
+        self.last_now = now;
+        let quiet = s.send_is_quiet(data.len(), flags, &self.limits);
+        let r = s.send_message(now, data, flags, channel, &self.limits, &mut self.debug);
+        self.last_send_quiet = quiet && r == result::OK;
+        if self.last_send.as_ref().is_none_or(|(_, c)| *c != conn) {
+            self.last_send = Some((peer.clone(), conn));
+        }
+        Some(r)
     }
 
     /// Whether the last `send_message_to_user` changed nothing a driver acts on (see

@@ -13,6 +13,12 @@ pub const MAX_IN_FLIGHT_BYTES: usize = 1 << 20;
 /// receiver's reorder window, past which it holds whole packets back.
 pub const MAX_IN_FLIGHT_MESSAGES: u64 = REORDER_WINDOW / 2;
 
+/// Payload buffers kept for reuse at most, and the largest kept: a game sends many small
+/// messages a frame, and a reused buffer spares each a malloc and a free; a bulk message's
+/// buffer is not worth keeping.
+const SPARE_BUFFERS: usize = 256;
+const SPARE_CAPACITY: usize = 2048;
+
 /// One fragment of one reliable message, as a sent packet remembers it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FragRef {
@@ -189,10 +195,25 @@ pub struct SendBuffer {
     unacked_reliable: usize,
     /// The unreliable message whose last fragment is being handed out.
     spent_unreliable: Option<OutMessage>,
+    /// Buffers of messages that left, for `push` (`SPARE_BUFFERS`).
+    spare: Vec<Vec<u8>>,
 }
 
 impl SendBuffer {
-    pub fn push(&mut self, channel: i32, reliable: bool, data: Vec<u8>, frag_size: usize) {
+    fn recycle(&mut self, data: Vec<u8>) {
+        if self.spare.len() < SPARE_BUFFERS && data.capacity() <= SPARE_CAPACITY {
+            self.spare.push(data);
+        }
+    }
+
+    /// Queues a copy of `payload`.
+    pub fn push(&mut self, channel: i32, reliable: bool, payload: &[u8], frag_size: usize) {
+        let mut data = match payload.len() <= SPARE_CAPACITY {
+            true => self.spare.pop().unwrap_or_default(),
+            false => Vec::new(),
+        };
+        data.clear();
+        data.extend_from_slice(payload);
         let seq = if reliable {
             let s = self.next_seq.entry(channel).or_insert(0);
             *s += 1;
@@ -340,7 +361,9 @@ impl SendBuffer {
         if last && !reliable {
             // Unreliable data is never resent: it leaves the buffer with its last fragment.
             let m = self.msgs.remove(&id)?;
-            self.spent_unreliable = Some(m);
+            if let Some(old) = self.spent_unreliable.replace(m) {
+                self.recycle(old.data);
+            }
             let m = self.spent_unreliable.as_ref()?;
             return Some(OutSegment {
                 reliable: false,
@@ -375,7 +398,9 @@ impl SendBuffer {
         let (s, e) = m.range(f.frag);
         self.unacked_reliable = self.unacked_reliable.saturating_sub(e - s);
         if m.remaining == 0 {
-            self.msgs.remove(&f.msg);
+            if let Some(m) = self.msgs.remove(&f.msg) {
+                self.recycle(m.data);
+            }
         }
     }
 
@@ -393,7 +418,7 @@ impl SendBuffer {
 
 #[cfg(test)]
 mod tests {
-    use super::{AckedFrags, OutMessage, OutMessages};
+    use super::{AckedFrags, OutMessage, OutMessages, SendBuffer, SPARE_CAPACITY};
 
     fn msg(seq: u64) -> OutMessage {
         OutMessage {
@@ -432,6 +457,25 @@ mod tests {
         m.insert(20, msg(20));
         assert_eq!(m.first_id(), Some(20));
         assert_eq!(m.get_mut(&20).map(|x| x.seq), Some(20));
+    }
+
+    #[test]
+    fn a_reused_payload_buffer_carries_only_its_new_message() {
+        let mut b = SendBuffer::default();
+        let long = vec![7u8; 1000];
+        b.push(0, true, &long, 1200);
+        let frag = b.next_segment(1200, true).and_then(|s| s.frag);
+        b.on_acked(frag.expect("a reliable segment"));
+        assert_eq!(b.spare.len(), 1, "the acked message's buffer");
+        b.push(0, true, b"short", 1200);
+        assert!(b.spare.is_empty(), "taken again");
+        let seg = b.next_segment(1200, true).expect("the short message");
+        assert_eq!((seg.data, seg.total), (&b"short"[..], 5));
+        b.push(0, true, &vec![1u8; SPARE_CAPACITY + 1], 1200);
+        let seg = b
+            .next_segment(1200, true)
+            .expect("a big message's first fragment");
+        assert!(seg.data.iter().all(|&x| x == 1));
     }
 
     #[test]

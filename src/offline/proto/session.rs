@@ -361,8 +361,7 @@ impl Session {
             );
             return result::LIMIT_EXCEEDED;
         }
-        self.send
-            .push(channel, reliable, data.to_vec(), limits.frag_size());
+        self.send.push(channel, reliable, data, limits.frag_size());
         if no_nagle {
             self.nagle_deadline = Some(now);
         } else if self.nagle_deadline.is_none() {

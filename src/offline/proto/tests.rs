@@ -12,6 +12,21 @@ fn id_b() -> u64 {
     steamid::individual(1002)
 }
 
+/// A send as `OfflineBackend` makes it: the open-session path first, the full one when that
+/// declines; so every test here covers both and their agreement.
+fn send_as_the_driver_does(
+    e: &mut Endpoint,
+    now: Instant,
+    peer: &Identity,
+    addr: Option<SocketAddr>,
+    data: &[u8],
+    flags: i32,
+    channel: i32,
+) -> i32 {
+    e.send_on_open_session(now, peer, data, flags, channel)
+        .unwrap_or_else(|| e.send_message_to_user(now, peer, addr, data, flags, channel))
+}
+
 struct InFlight {
     due: Instant,
     order: u64,
@@ -72,14 +87,12 @@ impl Pair {
 
     fn send_ab(&mut self, data: &[u8], flags: i32, channel: i32) -> i32 {
         let (peer, addr) = (Identity::SteamId(id_b()), Some(self.b_addr));
-        self.a
-            .send_message_to_user(self.now, &peer, addr, data, flags, channel)
+        send_as_the_driver_does(&mut self.a, self.now, &peer, addr, data, flags, channel)
     }
 
     fn send_ba(&mut self, data: &[u8], flags: i32, channel: i32) -> i32 {
         let (peer, addr) = (Identity::SteamId(id_a()), Some(self.a_addr));
-        self.b
-            .send_message_to_user(self.now, &peer, addr, data, flags, channel)
+        send_as_the_driver_does(&mut self.b, self.now, &peer, addr, data, flags, channel)
     }
 
     fn put(&mut self, from: SocketAddr, t: Transmit) {
@@ -514,6 +527,58 @@ fn closing_an_idle_session_removes_the_peers_quietly_and_a_new_send_is_a_new_req
         .accept_session_with_user(p.now, &Identity::SteamId(id_b())));
     p.drive_for(Duration::from_millis(100));
     assert_eq!(p.a.receive_messages_on_channel(0, 10).len(), 1);
+}
+
+#[test]
+fn the_open_session_send_declines_all_but_an_open_session_with_an_address() {
+    let mut p = Pair::new(ConfigTable::default());
+    p.auto_accept_b = false;
+    let (to_a, to_b) = (Identity::SteamId(id_a()), Identity::SteamId(id_b()));
+    let now = p.now;
+    assert_eq!(
+        p.a.send_on_open_session(now, &to_b, b"x", 0, 0),
+        None,
+        "no session"
+    );
+    let none =
+        p.a.send_message_to_user(now, &to_b, None, b"x", send::RELIABLE, 0);
+    assert_eq!(none, result::OK);
+    let unplaced = p.a.send_on_open_session(now, &to_b, b"x", 0, 0);
+    assert_eq!(unplaced, None, "a session with no address yet");
+    assert_eq!(p.send_ab(b"y", send::RELIABLE, 0), result::OK);
+    p.drive_for(Duration::from_millis(100));
+    let requested = p.b.send_on_open_session(p.now, &to_a, b"x", 0, 0);
+    assert_eq!(requested, None, "a request: the full path accepts it");
+    assert_eq!(
+        p.a.send_on_open_session(p.now, &to_b, b"z", send::RELIABLE, 0),
+        Some(result::OK)
+    );
+    let big = vec![0u8; MAX_MESSAGE_SIZE_SEND + 1];
+    assert_eq!(
+        p.a.send_on_open_session(p.now, &to_b, &big, 0, 0),
+        None,
+        "too big: the full path says why"
+    );
+    assert!(p.b.close_session_with_user(p.now, &to_a));
+    p.drive_for(Duration::from_millis(100));
+    assert_eq!(
+        p.a.send_on_open_session(p.now, &to_b, b"x", 0, 0),
+        None,
+        "failed"
+    );
+    // Closed and opened again: the new session, not the one the last send went to.
+    assert!(p.a.close_session_with_user(p.now, &to_b));
+    p.auto_accept_b = true;
+    assert_eq!(p.send_ab(b"again", send::RELIABLE, 3), result::OK);
+    assert_eq!(p.send_ab(b"and again", send::RELIABLE, 3), result::OK);
+    p.drive_for(Duration::from_millis(200));
+    let got: Vec<Vec<u8>> =
+        p.b.receive_messages_on_channel(3, 10)
+            .into_iter()
+            .map(|m| m.data)
+            .collect();
+    assert_eq!(got, vec![b"again".to_vec(), b"and again".to_vec()]);
+    assert_eq!(p.state_a(), state::CONNECTED);
 }
 
 #[test]
