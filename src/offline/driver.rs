@@ -1,7 +1,9 @@
-//! The socket driver: one service thread per offline backend owns the receive side of the UDP
-//! socket and the clock, feeds the protocol core, and sends what it emits. It keeps sessions
-//! alive (acks, resends, keepalives) however rarely the game calls `RunCallbacks`. Lua-side
-//! calls take the lock briefly, flush what they queued themselves, and never wait on the network.
+//! The socket driver: one service thread per offline backend reads the UDP socket and runs the
+//! clock, feeds the protocol core, and sends what it emits. It keeps sessions alive (acks,
+//! resends, keepalives) however rarely the game calls `RunCallbacks`. Lua-side calls take the
+//! lock briefly, flush what they queued themselves, and never wait on the network; a receive
+//! with nothing queued takes what already waits on the socket, and a game that polls in a loop
+//! reads the socket alone while the service thread keeps the timers (`BUSY_POLL_US`).
 
 use super::batch;
 use super::directory::Directory;
