@@ -72,6 +72,10 @@ fn send_until_blocked<T>(
     datagrams.drain(..done.min(datagrams.len()));
 }
 
+/// Whether `recv_ready` reads the socket on this platform. Where it does not, nothing but the
+/// service thread's blocking receive reads it, so the game's thread must never be left to.
+pub const RECV_READY_READS: bool = cfg!(target_os = "linux");
+
 /// Receives what is already queued on the socket without waiting, into `bufs`; `out` gets the
 /// buffer index, length and source of each. Elsewhere than Linux: nothing (the caller's blocking receive
 /// takes one datagram per wake-up, as before).

@@ -288,7 +288,11 @@ impl Shared {
             if self.game_drives_until.swap(0, Ordering::AcqRel) > us {
                 self.wake();
             }
-        } else if ready.is_empty() && before != 0 && us - before.min(us) < BUSY_POLL_US {
+        } else if batch::RECV_READY_READS
+            && ready.is_empty()
+            && before != 0
+            && us - before.min(us) < BUSY_POLL_US
+        {
             let until = us.saturating_add(GAME_POLLS_FOR.as_micros() as u64);
             self.game_drives_until.store(until, Ordering::Release);
         }
