@@ -291,7 +291,7 @@ impl Shared {
         } else if batch::RECV_READY_READS
             && ready.is_empty()
             && before != 0
-            && us - before.min(us) < BUSY_POLL_US
+            && us.saturating_sub(before) < BUSY_POLL_US
         {
             let until = us.saturating_add(GAME_POLLS_FOR.as_micros() as u64);
             self.game_drives_until.store(until, Ordering::Release);

@@ -489,9 +489,8 @@ impl Endpoint {
         if let Some(a) = address {
             s.set_address(now, a);
         }
-        let quiet = s.send_is_quiet(data.len(), flags, &self.limits);
-        let r = s.send_message(now, data, flags, channel, &self.limits, &mut self.debug);
-        self.last_send_quiet = quiet && r == result::OK;
+        let (r, quiet) = s.send_message(now, data, flags, channel, &self.limits, &mut self.debug);
+        self.last_send_quiet = quiet;
         r
     }
 
@@ -519,9 +518,8 @@ impl Endpoint {
             return None;
         }
         self.last_now = now;
-        let quiet = s.send_is_quiet(data.len(), flags, &self.limits);
-        let r = s.send_message(now, data, flags, channel, &self.limits, &mut self.debug);
-        self.last_send_quiet = quiet && r == result::OK;
+        let (r, quiet) = s.send_message(now, data, flags, channel, &self.limits, &mut self.debug);
+        self.last_send_quiet = quiet;
         if self.last_send.as_ref().is_none_or(|(_, c)| *c != conn) {
             self.last_send = Some((peer.clone(), conn));
         }

@@ -208,9 +208,10 @@ impl SendBuffer {
 
     /// Queues a copy of `payload`.
     pub fn push(&mut self, channel: i32, reliable: bool, payload: &[u8], frag_size: usize) {
-        let mut data = match payload.len() <= SPARE_CAPACITY {
-            true => self.spare.pop().unwrap_or_default(),
-            false => Vec::new(),
+        let mut data = if payload.len() <= SPARE_CAPACITY {
+            self.spare.pop().unwrap_or_default()
+        } else {
+            Vec::new()
         };
         data.clear();
         data.extend_from_slice(payload);

@@ -306,7 +306,7 @@ impl Session {
     /// Whether sending `len` bytes with `flags` leaves every timer and transmit as they were: a
     /// Nagle'd message joining data already held for its Nagle deadline, still short of a full
     /// packet. The caller then has nothing to flush and no timer to bring forward.
-    pub fn send_is_quiet(&self, len: usize, flags: i32, limits: &Limits) -> bool {
+    fn send_is_quiet(&self, len: usize, flags: i32, limits: &Limits) -> bool {
         flags & (send::NO_NAGLE | send::NO_DELAY) == 0
             && self.phase == Phase::Connected
             && !self.send_accept
@@ -315,8 +315,23 @@ impl Session {
             && self.send.unsent_bytes() + len < limits.frag_size()
     }
 
-    /// `SendMessageToUser` on this session; an `EResult`.
+    /// `SendMessageToUser` on this session: an `EResult`, and whether the send was accepted and
+    /// quiet (`send_is_quiet`), so the driver need not flush after it.
     pub fn send_message(
+        &mut self,
+        now: Instant,
+        data: &[u8],
+        flags: i32,
+        channel: i32,
+        limits: &Limits,
+        log: &mut DebugLog,
+    ) -> (i32, bool) {
+        let quiet = self.send_is_quiet(data.len(), flags, limits);
+        let r = self.queue_message(now, data, flags, channel, limits, log);
+        (r, quiet && r == result::OK)
+    }
+
+    fn queue_message(
         &mut self,
         now: Instant,
         data: &[u8],
